@@ -1,0 +1,74 @@
+"""The object behind every loss and activation: a function with its analytic gradient.
+
+A ``Function`` is called exactly like its torch counterpart and also carries
+
+- ``.grad(*args, grad_output=None, **kwargs)``: the vector-Jacobian product with
+  ``grad_output`` (default: ones of the output's shape) w.r.t. the arguments named in
+  ``.wrt``; a single array when ``.wrt`` names one argument, else a tuple in that order;
+- ``.formula``: the LaTeX of the definition;
+- ``.torch``: the dotted path of the torch/torchvision counterpart, or ``None``;
+- ``.wrt``: the names of the arguments ``.grad`` differentiates.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+
+
+class Function:
+    """A numpy function paired with its hand-derived gradient."""
+
+    def __init__(
+        self,
+        forward: Callable[..., Any],
+        *,
+        formula: str,
+        torch: str | None,
+        wrt: tuple[str, ...] = ("input",),
+    ) -> None:
+        functools.update_wrapper(self, forward)
+        self.forward = forward
+        self.formula = formula
+        self.torch = torch
+        self.wrt = wrt
+        self._grad: Callable[..., Any] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.forward.__name__
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    def grad(self, *args: Any, grad_output: Any = None, **kwargs: Any) -> Any:
+        """Vector-Jacobian product w.r.t. ``self.wrt`` (see the module docstring)."""
+        if self._grad is None:
+            raise NotImplementedError(f"{self.name} has no analytic gradient yet")
+        return self._grad(*args, grad_output=grad_output, **kwargs)
+
+    def gradient(self, grad: Callable[..., Any]) -> Callable[..., Any]:
+        """Decorator that attaches the analytic gradient (keyword ``grad_output``)."""
+        self._grad = grad
+        return grad
+
+    def __repr__(self) -> str:
+        return f"<lossviz {self.name}: torch={self.torch!r}>"
+
+
+def registrar(registry: dict[str, Function]) -> Callable[..., Callable[[Callable[..., Any]], Function]]:
+    """Make the decorator that wraps a forward function and records it in ``registry``."""
+
+    def define(
+        *, formula: str, torch: str | None, wrt: tuple[str, ...] = ("input",)
+    ) -> Callable[[Callable[..., Any]], Function]:
+        def wrap(forward: Callable[..., Any]) -> Function:
+            function = Function(forward, formula=formula, torch=torch, wrt=wrt)
+            if function.name in registry:
+                raise ValueError(f"{function.name} is registered twice")
+            registry[function.name] = function
+            return function
+
+        return wrap
+
+    return define
