@@ -1,0 +1,3 @@
+"""boxes losses (being written)."""
+
+__all__: list[str] = []

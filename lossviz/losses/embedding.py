@@ -1,0 +1,3 @@
+"""embedding losses (being written)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""margin losses (being written)."""
+
+__all__: list[str] = []
