@@ -1,0 +1,213 @@
+"""Activations that act on a whole dimension at once: softmax, log_softmax, softmin, glu.
+
+Their outputs mix the entries along ``dim``, so the derivative is a Jacobian, not a
+number per entry. ``.grad`` is the vector-Jacobian product (what backprop needs);
+softmax, log_softmax and softmin also offer ``.jacobian(input, dim)``, the full Jacobian of
+shape ``input.shape + input.shape`` (output index first, as torch.autograd.functional.jacobian).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Callable
+
+import numpy as np
+
+from .._validate import axis
+from ._common import as_input, sigmoid, vjp
+from ._registry import activation
+
+__all__ = ["softmax", "log_softmax", "softmin", "glu"]
+
+
+def _softmax_dim(name: str, dim: int | None, ndim: int) -> int:
+    """``dim`` as an axis; ``None`` follows torch's deprecated implicit rule, with its warning:
+    dim 0 for 0-, 1- and 3-dimensional inputs, dim 1 otherwise."""
+    if dim is None:
+        warnings.warn(
+            f"Implicit dimension choice for {name} has been deprecated (as in torch): pass dim=...",
+            UserWarning,
+            stacklevel=4,
+        )
+        return 0 if ndim in (0, 1, 3) else 1
+    return axis("dim", dim, ndim)
+
+
+def _prepared(name: str, input: Any, dim: int | None) -> tuple[np.ndarray, int]:
+    """(input as a >= 1-D float64 array, the axis); a 0-d input acts as shape (1,)."""
+    x = as_input(input)
+    dim = _softmax_dim(name, dim, x.ndim)
+    return np.atleast_1d(x), dim
+
+
+def _softmax(x: np.ndarray, dim: int) -> np.ndarray:
+    """exp(x - max) / sum: shifting by the max makes every exponent <= 0 (no overflow)."""
+    e = np.exp(x - np.max(x, axis=dim, keepdims=True))
+    return e / np.sum(e, axis=dim, keepdims=True)
+
+
+def _log_softmax(x: np.ndarray, dim: int) -> np.ndarray:
+    """x - logsumexp(x): the log-sum-exp of shifted entries, never log(0) or exp overflow."""
+    shifted = x - np.max(x, axis=dim, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+
+
+def _softmax_vjp(probs: np.ndarray, grad_output: Any, dim: int) -> np.ndarray:
+    """J^T g for J = diag(p) - p p^T along ``dim``: ``p * (g - sum(g p))``."""
+    g = vjp(np.ones_like(probs), grad_output)
+    return probs * (g - np.sum(g * probs, axis=dim, keepdims=True))
+
+
+def _full_jacobian(block: Callable[[np.ndarray], np.ndarray], probs: np.ndarray, dim: int) -> np.ndarray:
+    """Assemble the (shape + shape) Jacobian from its (n, n) blocks along ``dim``.
+
+    Entries in different slices along ``dim`` do not interact, so the Jacobian is
+    block-diagonal; ``block`` maps each slice's probabilities (..., n) to (..., n, n).
+    """
+    moved = np.moveaxis(probs, dim, -1)
+    batch, n = moved.shape[:-1], moved.shape[-1]
+    count = int(np.prod(batch))
+    full = np.zeros((count, n, count, n))
+    full[np.arange(count), :, np.arange(count), :] = block(moved.reshape(count, n))
+    full = full.reshape(moved.shape + moved.shape)
+    k = len(batch)
+    return np.moveaxis(full, (k, 2 * k + 1), (dim, k + 1 + dim))
+
+
+def _softmax_block(p: np.ndarray) -> np.ndarray:
+    """d p_i / d x_j = p_i (delta_ij - p_j)."""
+    return p[:, :, None] * (np.eye(p.shape[-1]) - p[:, None, :])
+
+
+def _restore(result: np.ndarray, input: Any) -> np.ndarray:
+    """Give a 0-d input's result back its shape ()."""
+    return result.reshape(np.shape(input)) if np.ndim(input) == 0 else result
+
+
+def _restore_jacobian(jacobian: np.ndarray, input: Any) -> np.ndarray:
+    return jacobian.reshape(np.shape(input) * 2) if np.ndim(input) == 0 else jacobian
+
+
+@activation(
+    formula=r"\mathrm{softmax}(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",
+    torch="torch.nn.functional.softmax",
+)
+def softmax(input: Any, dim: int | None = None) -> np.ndarray:
+    """Probabilities along ``dim`` (same shape as input; each slice sums to 1).
+
+    Computed as ``exp(x - max) / sum`` so logits of +-1e4 give exact 0s and 1s, not NaN.
+    ``dim=None`` follows torch's deprecated implicit rule (dim 0 for 0-, 1- or 3-D
+    input, else 1) and warns, as torch does. Jacobian ``diag(p) - p p^T`` per slice;
+    ``.grad`` returns ``p * (g - sum(g p))``, ``.jacobian(input, dim)`` the full matrix.
+    torch's ``dtype`` and ``_stacklevel`` are not mirrored (lossviz computes in float64).
+    """
+    x, dim = _prepared("softmax", input, dim)
+    return _restore(_softmax(x, dim), input)
+
+
+@softmax.gradient
+def softmax_grad(input: Any, dim: int | None = None, *, grad_output: Any = None) -> np.ndarray:
+    x, dim = _prepared("softmax", input, dim)
+    g = None if grad_output is None else np.atleast_1d(grad_output)
+    return _restore(_softmax_vjp(_softmax(x, dim), g, dim), input)
+
+
+def softmax_jacobian(input: Any, dim: int | None = None) -> np.ndarray:
+    """d softmax(x)[i] / d x[j], shape input.shape + input.shape."""
+    x, dim = _prepared("softmax", input, dim)
+    return _restore_jacobian(_full_jacobian(_softmax_block, _softmax(x, dim), dim), input)
+
+
+@activation(
+    formula=r"\mathrm{log\_softmax}(x)_i = x_i - \log \sum_j e^{x_j}",
+    torch="torch.nn.functional.log_softmax",
+)
+def log_softmax(input: Any, dim: int | None = None) -> np.ndarray:
+    """log(softmax(x)) along ``dim`` via log-sum-exp: finite for logits of +-1e4
+    (where log(softmax) would give log(0) = -inf). ``dim=None``: as ``softmax``.
+
+    Jacobian ``delta_ij - p_j`` per slice (p = softmax); ``.grad`` returns
+    ``g - p * sum(g)``, ``.jacobian(input, dim)`` the full matrix.
+    """
+    x, dim = _prepared("log_softmax", input, dim)
+    return _restore(_log_softmax(x, dim), input)
+
+
+@log_softmax.gradient
+def log_softmax_grad(input: Any, dim: int | None = None, *, grad_output: Any = None) -> np.ndarray:
+    x, dim = _prepared("log_softmax", input, dim)
+    probs = _softmax(x, dim)
+    g = vjp(np.ones_like(probs), None if grad_output is None else np.atleast_1d(grad_output))
+    return _restore(g - probs * np.sum(g, axis=dim, keepdims=True), input)
+
+
+def log_softmax_jacobian(input: Any, dim: int | None = None) -> np.ndarray:
+    """d log_softmax(x)[i] / d x[j] = delta_ij - p_j, shape input.shape + input.shape."""
+    x, dim = _prepared("log_softmax", input, dim)
+
+    def block(p: np.ndarray) -> np.ndarray:
+        return np.eye(p.shape[-1]) - p[:, None, :]
+
+    return _restore_jacobian(_full_jacobian(block, _softmax(x, dim), dim), input)
+
+
+@activation(
+    formula=r"\mathrm{softmin}(x)_i = \frac{e^{-x_i}}{\sum_j e^{-x_j}}",
+    torch="torch.nn.functional.softmin",
+)
+def softmin(input: Any, dim: int | None = None) -> np.ndarray:
+    """softmax(-x) along ``dim``: the smallest entry gets the largest probability.
+
+    ``dim=None``: as ``softmax``. Jacobian ``-(diag(s) - s s^T)`` per slice (s = softmin).
+    """
+    x, dim = _prepared("softmin", input, dim)
+    return _restore(_softmax(-x, dim), input)
+
+
+@softmin.gradient
+def softmin_grad(input: Any, dim: int | None = None, *, grad_output: Any = None) -> np.ndarray:
+    x, dim = _prepared("softmin", input, dim)
+    g = None if grad_output is None else np.atleast_1d(grad_output)
+    return _restore(-_softmax_vjp(_softmax(-x, dim), g, dim), input)
+
+
+def softmin_jacobian(input: Any, dim: int | None = None) -> np.ndarray:
+    """d softmin(x)[i] / d x[j] = -s_i (delta_ij - s_j), shape input.shape + input.shape."""
+    x, dim = _prepared("softmin", input, dim)
+    return _restore_jacobian(-_full_jacobian(_softmax_block, _softmax(-x, dim), dim), input)
+
+
+softmax.jacobian = softmax_jacobian
+log_softmax.jacobian = log_softmax_jacobian
+softmin.jacobian = softmin_jacobian
+
+
+def _glu_halves(input: Any, dim: int) -> tuple[np.ndarray, np.ndarray, int]:
+    x = as_input(input)
+    if x.ndim == 0:
+        raise ValueError("input must have at least one dimension for glu: it halves dim")
+    dim = axis("dim", dim, x.ndim)
+    if x.shape[dim] % 2:
+        raise ValueError(f"dim={dim} of input must have even size to be halved, got size {x.shape[dim]}")
+    a, b = np.split(x, 2, axis=dim)
+    return a, b, dim
+
+
+@activation(formula=r"\mathrm{glu}(a, b) = a \otimes \sigma(b)", torch="torch.nn.functional.glu")
+def glu(input: Any, dim: int = -1) -> np.ndarray:
+    """Gated linear unit: split ``input`` into halves a, b along ``dim`` (even size);
+    returns ``a * sigmoid(b)``, whose ``dim`` is half as long.
+
+    ``.grad`` returns the two halves' gradients joined along ``dim``:
+    ``g sigma(b)`` for a and ``g a sigma(b) sigma(-b)`` for b.
+    """
+    a, b, _ = _glu_halves(input, dim)
+    return a * sigmoid(b)
+
+
+@glu.gradient
+def glu_grad(input: Any, dim: int = -1, *, grad_output: Any = None) -> np.ndarray:
+    a, b, dim = _glu_halves(input, dim)
+    g = vjp(np.ones_like(a), grad_output)
+    gate = sigmoid(b)
+    return np.concatenate([g * gate, g * a * gate * sigmoid(-b)], axis=dim)
