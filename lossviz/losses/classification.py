@@ -38,8 +38,9 @@ __all__ = [
 
 # torch's binary_cross_entropy clamps each log at -100 so p = 0 or 1 gives a finite loss,
 # and its backward divides by max(p (1 - p), 1e-12) so the gradient there is finite too.
+# torch's 1e-12 is a C++ float constant: in float64 it is 9.99999996e-13, not 1e-12.
 LOG_CLAMP = -100.0
-BCE_GRAD_EPSILON = 1e-12
+BCE_GRAD_EPSILON = float(np.float32(1e-12))
 
 
 # --------------------------------------------------------------------------- shared helpers
@@ -322,7 +323,7 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None, reduction:
     Formula: ``l = -w [y log p + (1 - y) log(1 - p)]`` with each log clamped at -100, so
     p exactly 0 or 1 gives a finite loss (at most 100 w). Derivative:
     ``w (p - y) / (p (1 - p))``; torch divides by ``max(p (1 - p), 1e-12)`` instead, so at
-    p = 0 or 1 the gradient is ``+-1e12 w`` (or 0 when y = p), not the clamp's 0 slope;
+    p = 0 or 1 the gradient is ``+-1e12 w`` (1 / float32(1e-12); 0 when y = p), not the clamp's 0 slope;
     lossviz returns torch's value.
     """
     p, y = _binary_inputs("input", input, "target", target)

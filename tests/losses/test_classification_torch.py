@@ -1,0 +1,385 @@
+"""Every torch-backed classification loss against torch autograd: value and gradient.
+
+Two kinds of test per loss: a table over EVERY combination of its options (reduction,
+weight, ignore_index, label_smoothing, target kind, shape kind, pos_weight, log_target,
+batchmean), on fixed inputs that include the extremes (logits of +-1e4, probabilities of
+exactly 0 and 1); and hypothesis-drawn shapes, values and options.
+
+Tolerance: rtol = 1e-10 relative everywhere. ``atol = ATOL`` only sets the magnitude
+below which an entry is judged absolutely instead (to ATOL * rtol = 1e-16): gradients such
+as ``softmax * sum(coef) - coef`` or ``sigmoid(x) - y`` can cancel to a rounding residue
+of ~1e-17 whose *relative* difference from torch's residue means nothing.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lossviz.check import resolve_torch
+from lossviz.losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    kl_div,
+    multilabel_soft_margin_loss,
+    nll_loss,
+)
+
+ATOL = 1e-6
+EXAMPLES = 40
+
+REDUCTIONS = ("none", "mean", "sum")
+# Input shapes per "shape kind": (C,), (N, C), (N, C, d1, d2).
+CLASS_SHAPES = {"C": (4,), "NC": (5, 4), "NCdd": (3, 4, 2, 3)}
+
+
+def torch_by_keyword(function: Any) -> Callable[..., Any]:
+    """The torch counterpart called with keyword arguments only.
+
+    lossviz omits torch's deprecated ``size_average``/``reduce``, so its later arguments
+    sit at other positions than torch's; by name they line up.
+    """
+    signature = inspect.signature(function.forward)
+    reference = resolve_torch(function.torch)
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return reference(**signature.bind(*args, **kwargs).arguments)
+
+    return call
+
+
+@pytest.fixture(scope="module")
+def compare(matches_torch):
+    def run(function: Any, *args: Any, **kwargs: Any):
+        return matches_torch(function, *args, torch_function=torch_by_keyword(function), atol=ATOL, **kwargs)
+
+    return run
+
+
+def logits(shape: tuple[int, ...], seed: int) -> np.ndarray:
+    """Normal logits with the extremes planted: +1e4 and -1e4 in the first entries."""
+    x = 2.0 * np.random.default_rng(seed).standard_normal(shape)
+    flat = x.reshape(-1)
+    flat[: min(2, flat.size)] = [1e4, -1e4][: min(2, flat.size)]
+    return x
+
+
+def class_shapes(shape: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
+    """(C, index-target shape) for an input shape, torch's class dim being 1 (0 if 1-d)."""
+    axis = 0 if len(shape) == 1 else 1
+    return shape[axis], shape[:axis] + shape[axis + 1 :]
+
+
+IGNORE_CASES = ("none", "some", "real-class", "all")
+
+
+def index_target(shape: tuple[int, ...], case: str, seed: int) -> tuple[np.ndarray, int]:
+    """Index targets and the ignore_index for one of IGNORE_CASES.
+
+    "some": a few targets are -100 (torch's default); "real-class": ignore_index=1 is a
+    valid class, so its samples drop out; "all": every target ignored (mean is NaN).
+    """
+    num_classes, target_shape = class_shapes(shape)
+    rng = np.random.default_rng(seed)
+    target = rng.integers(0, num_classes, target_shape)
+    ignore_index = 1 if case == "real-class" else -100
+    if case == "some":
+        target.reshape(-1)[::3] = -100
+    elif case == "all":
+        target = np.full(target_shape, ignore_index)
+    return target, ignore_index
+
+
+# --------------------------------------------------------------------------- option tables
+
+
+@pytest.mark.parametrize("shape_kind", CLASS_SHAPES)
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.3, 1.0])
+@pytest.mark.parametrize("ignore_case", IGNORE_CASES)
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_index_targets_every_option(compare, reduction, weighted, ignore_case, label_smoothing, shape_kind):
+    shape = CLASS_SHAPES[shape_kind]
+    num_classes, _ = class_shapes(shape)
+    target, ignore_index = index_target(shape, ignore_case, seed=1)
+    weight = np.linspace(0.5, 2.0, num_classes) if weighted else None
+    compare(
+        cross_entropy,
+        logits(shape, seed=2),
+        target,
+        weight=weight,
+        ignore_index=ignore_index,
+        reduction=reduction,
+        label_smoothing=label_smoothing,
+    )
+
+
+@pytest.mark.parametrize("shape_kind", CLASS_SHAPES)
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.3, 1.0])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_probability_targets_every_option(compare, reduction, weighted, label_smoothing, shape_kind):
+    shape = CLASS_SHAPES[shape_kind]
+    num_classes, _ = class_shapes(shape)
+    axis = 0 if len(shape) == 1 else 1
+    z = np.random.default_rng(3).standard_normal(shape)
+    target = np.exp(z) / np.sum(np.exp(z), axis=axis, keepdims=True)
+    if len(shape) > 1:  # a one-hot first sample: zero probabilities included
+        target[0] = 0.0
+        target[0, 0] = 1.0
+    weight = np.linspace(0.5, 2.0, num_classes) if weighted else None
+    compare(cross_entropy, logits(shape, seed=4), target, weight=weight, reduction=reduction, label_smoothing=label_smoothing)
+
+
+@pytest.mark.parametrize("shape_kind", CLASS_SHAPES)
+@pytest.mark.parametrize("ignore_case", IGNORE_CASES)
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_nll_loss_every_option(compare, reduction, weighted, ignore_case, shape_kind):
+    shape = CLASS_SHAPES[shape_kind]
+    num_classes, _ = class_shapes(shape)
+    target, ignore_index = index_target(shape, ignore_case, seed=5)
+    weight = np.linspace(0.5, 2.0, num_classes) if weighted else None
+    log_probs = -np.abs(logits(shape, seed=6))  # any log-probabilities, -1e4 included
+    compare(nll_loss, log_probs, target, weight=weight, ignore_index=ignore_index, reduction=reduction)
+
+
+BINARY_SHAPES = {"N": (6,), "NC": (4, 3), "NCd": (2, 3, 4)}
+
+
+def probs_with_extremes(shape: tuple[int, ...], seed: int) -> np.ndarray:
+    """Uniform probabilities with exact 0 and 1 planted in the first entries."""
+    p = np.random.default_rng(seed).uniform(0, 1, shape)
+    p.reshape(-1)[:4] = [0.0, 1.0, 0.0, 1.0][: min(4, p.size)]
+    return p
+
+
+def binary_target(shape: tuple[int, ...], seed: int) -> np.ndarray:
+    """0/1 labels with soft labels mixed in; starts 0, 1, 1, 0 so every (p, y) corner occurs."""
+    rng = np.random.default_rng(seed)
+    y = np.where(rng.uniform(size=shape) < 0.5, rng.integers(0, 2, shape).astype(float), rng.uniform(size=shape))
+    y.reshape(-1)[:4] = [0.0, 1.0, 1.0, 0.0][: min(4, y.size)]
+    return y
+
+
+def elementwise_weight(kind: str, shape: tuple[int, ...]) -> np.ndarray | None:
+    """None, one weight per element, or one per entry of the last dim (broadcast)."""
+    if kind == "none":
+        return None
+    if kind == "full":
+        return np.random.default_rng(7).uniform(0.2, 2.0, shape)
+    return np.linspace(0.5, 2.0, shape[-1])
+
+
+@pytest.mark.parametrize("shape_kind", BINARY_SHAPES)
+@pytest.mark.parametrize("weight_kind", ["none", "full", "last-dim"])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_binary_cross_entropy_every_option(compare, reduction, weight_kind, shape_kind):
+    shape = BINARY_SHAPES[shape_kind]
+    compare(
+        binary_cross_entropy,
+        probs_with_extremes(shape, seed=8),
+        binary_target(shape, seed=9),
+        weight=elementwise_weight(weight_kind, shape),
+        reduction=reduction,
+    )
+
+
+@pytest.mark.parametrize("shape_kind", BINARY_SHAPES)
+@pytest.mark.parametrize("pos_weighted", [False, True])
+@pytest.mark.parametrize("weight_kind", ["none", "full", "last-dim"])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_binary_cross_entropy_with_logits_every_option(compare, reduction, weight_kind, pos_weighted, shape_kind):
+    shape = BINARY_SHAPES[shape_kind]
+    # pos_weight broadcasts from the right: one per entry of the LAST dim, as in torch.
+    pos_weight = np.linspace(3.0, 0.5, shape[-1]) if pos_weighted else None
+    compare(
+        binary_cross_entropy_with_logits,
+        logits(shape, seed=10),
+        binary_target(shape, seed=11),
+        weight=elementwise_weight(weight_kind, shape),
+        reduction=reduction,
+        pos_weight=pos_weight,
+    )
+
+
+@pytest.mark.filterwarnings("ignore:reduction. 'mean' divides the total loss")
+@pytest.mark.parametrize("shape", [(), (5,), (3, 4), (2, 3, 4)], ids=str)
+@pytest.mark.parametrize("log_target", [False, True])
+@pytest.mark.parametrize("reduction", [*REDUCTIONS, "batchmean"])
+def test_kl_div_every_option(compare, reduction, log_target, shape):
+    rng = np.random.default_rng(12)
+    log_q = np.asarray(-np.abs(rng.standard_normal(shape)) * 3)  # asarray: 0-d arithmetic gives numpy scalars
+    p = np.asarray(rng.uniform(0, 1, shape))
+    p.reshape(-1)[:1] = 0.0  # 0 log 0 = 0, torch's xlogy convention
+    target = np.asarray(np.log(p + 0.1)) if log_target else p
+    compare(kl_div, log_q, target, reduction=reduction, log_target=log_target)
+
+
+@pytest.mark.parametrize("shape", [(4,), (5, 4)], ids=str)
+@pytest.mark.parametrize("weight_kind", ["none", "full", "last-dim"])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_multilabel_soft_margin_loss_every_option(compare, reduction, weight_kind, shape):
+    compare(
+        multilabel_soft_margin_loss,
+        logits(shape, seed=13),
+        binary_target(shape, seed=14),
+        weight=elementwise_weight(weight_kind, shape),
+        reduction=reduction,
+    )
+
+
+# --------------------------------------------------------------------------- hypothesis
+
+# Moderate logits keep 1 - softmax above ~1e-5, so torch's and our rounding of p - 1 agree
+# to 1e-10 relative; the extremes +-1e4 give exactly 0 and 1, which round identically.
+LOGIT = st.one_of(st.floats(-5, 5), st.sampled_from([-1e4, 1e4, 0.0]))
+PROBABILITY = st.one_of(st.floats(0, 1), st.sampled_from([0.0, 1.0]))
+WEIGHT = st.floats(0.1, 3.0)
+
+
+def arrays(draw: Any, elements: st.SearchStrategy, shape: tuple[int, ...]) -> np.ndarray:
+    return np.array(draw(st.lists(elements, min_size=int(np.prod(shape)), max_size=int(np.prod(shape)))), dtype=float).reshape(shape)
+
+
+@st.composite
+def class_shape(draw: Any) -> tuple[int, ...]:
+    """(C,), (N, C) or (N, C, d1, ..., dk) with small sizes; C may be 1."""
+    num_classes = draw(st.integers(1, 5))
+    kind = draw(st.sampled_from(["C", "NC", "NCd"]))
+    if kind == "C":
+        return (num_classes,)
+    batch = draw(st.integers(1, 4))
+    extra = tuple(draw(st.lists(st.integers(1, 3), min_size=1, max_size=2))) if kind == "NCd" else ()
+    return (batch, num_classes, *extra)
+
+
+@st.composite
+def class_loss_arguments(draw: Any, probability_targets: bool) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """(input, target, options) for cross_entropy/nll_loss, every option drawn."""
+    shape = draw(class_shape())
+    num_classes, target_shape = class_shapes(shape)
+    x = arrays(draw, LOGIT, shape)
+    options: dict[str, Any] = {"reduction": draw(st.sampled_from(REDUCTIONS))}
+    if draw(st.booleans()):
+        options["weight"] = arrays(draw, WEIGHT, (num_classes,))
+    if probability_targets:
+        raw = arrays(draw, PROBABILITY, shape)
+        target = raw
+    else:
+        ignore_index = draw(st.sampled_from([-100, 0, num_classes - 1]))
+        options["ignore_index"] = ignore_index
+        size = int(np.prod(target_shape))
+        indices = draw(st.lists(st.sampled_from([*range(num_classes), ignore_index]), min_size=size, max_size=size))
+        target = np.array(indices, dtype=np.int64).reshape(target_shape)
+    return x, target, options
+
+
+@settings(max_examples=EXAMPLES)
+@given(arguments=class_loss_arguments(probability_targets=False), smoothing=st.one_of(st.just(0.0), st.floats(0, 1)))
+def test_cross_entropy_index_targets_hypothesis(compare, arguments, smoothing):
+    x, target, options = arguments
+    compare(cross_entropy, x, target, label_smoothing=smoothing, **options)
+
+
+@settings(max_examples=EXAMPLES)
+@given(arguments=class_loss_arguments(probability_targets=True), smoothing=st.one_of(st.just(0.0), st.floats(0, 1)))
+def test_cross_entropy_probability_targets_hypothesis(compare, arguments, smoothing):
+    x, target, options = arguments
+    compare(cross_entropy, x, target, label_smoothing=smoothing, **options)
+
+
+@settings(max_examples=EXAMPLES)
+@given(arguments=class_loss_arguments(probability_targets=False))
+def test_nll_loss_hypothesis(compare, arguments):
+    x, target, options = arguments
+    compare(nll_loss, x, target, **options)
+
+
+@st.composite
+def binary_arguments(draw: Any, values: st.SearchStrategy, max_dims: int = 3) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """(input, target in [0, 1], options) with a drawn weight broadcast to the input."""
+    shape = tuple(draw(st.lists(st.integers(1, 4), min_size=1, max_size=max_dims)))
+    options: dict[str, Any] = {"reduction": draw(st.sampled_from(REDUCTIONS))}
+    weight_shape = draw(st.sampled_from([None, shape, shape[-1:]]))
+    if weight_shape is not None:
+        options["weight"] = arrays(draw, WEIGHT, weight_shape)
+    return arrays(draw, values, shape), arrays(draw, PROBABILITY, shape), options
+
+
+@settings(max_examples=EXAMPLES)
+@given(arguments=binary_arguments(PROBABILITY))
+def test_binary_cross_entropy_hypothesis(compare, arguments):
+    p, y, options = arguments
+    compare(binary_cross_entropy, p, y, **options)
+
+
+@settings(max_examples=EXAMPLES)
+@given(arguments=binary_arguments(st.one_of(st.floats(-30, 30), st.sampled_from([-1e4, 1e4]))), pos_weighted=st.booleans())
+def test_binary_cross_entropy_with_logits_hypothesis(compare, arguments, pos_weighted):
+    x, y, options = arguments
+    if pos_weighted:
+        options["pos_weight"] = np.linspace(0.3, 4.0, x.shape[-1])
+    compare(binary_cross_entropy_with_logits, x, y, **options)
+
+
+@settings(max_examples=EXAMPLES)
+@given(arguments=binary_arguments(st.one_of(st.floats(-30, 30), st.sampled_from([-1e4, 1e4])), max_dims=2))
+def test_multilabel_soft_margin_loss_hypothesis(compare, arguments):
+    x, y, options = arguments
+    compare(multilabel_soft_margin_loss, x, y, **options)
+
+
+@pytest.mark.filterwarnings("ignore:reduction. 'mean' divides the total loss")
+@settings(max_examples=EXAMPLES)
+@given(
+    shape=st.lists(st.integers(1, 4), min_size=0, max_size=3).map(tuple),
+    log_target=st.booleans(),
+    reduction=st.sampled_from([*REDUCTIONS, "batchmean"]),
+    data=st.data(),
+)
+def test_kl_div_hypothesis(compare, shape, log_target, reduction, data):
+    log_q = arrays(data.draw, st.floats(-50, 0), shape)
+    target = arrays(data.draw, st.floats(-20, 2) if log_target else PROBABILITY, shape)
+    compare(kl_div, log_q, target, reduction=reduction, log_target=log_target)
+
+
+# --------------------------------------------------------------------------- extremes by hand
+
+
+def test_extreme_logits_give_torchs_finite_values():
+    """Logits of +-1e4: the loss is the logit gap (2e4), never inf or NaN; hand-computed."""
+    x = np.array([[1e4, -1e4], [1e4, -1e4]])
+    assert cross_entropy(x, np.array([1, 0]), reduction="none").tolist() == [2e4, 0.0]
+    assert binary_cross_entropy_with_logits(x, np.array([[0.0, 1.0], [1.0, 0.0]]), reduction="none").tolist() == [
+        [1e4, 1e4],
+        [0.0, 0.0],
+    ]
+
+
+def test_binary_cross_entropy_at_exact_zero_and_one_is_clamped_like_torch():
+    """log 0 is clamped at -100: a confident wrong answer costs exactly 100 per weight."""
+    p = np.array([0.0, 1.0, 0.0, 1.0])
+    y = np.array([1.0, 0.0, 0.0, 1.0])
+    assert binary_cross_entropy(p, y, reduction="none").tolist() == [100.0, 100.0, 0.0, 0.0]
+    # torch's backward divides by max(p (1 - p), 1e-12), its 1e-12 a float32: +-1 / float32(1e-12), 0 where p == y.
+    epsilon = float(np.float32(1e-12))
+    assert binary_cross_entropy.grad(p, y, reduction="sum").tolist() == [-1 / epsilon, 1 / epsilon, 0.0, 0.0]
+
+
+def test_every_target_ignored_gives_nan_mean_and_zero_gradient():
+    """torch's 0/0: the mean over no samples is NaN, but no sample passes a gradient on."""
+    x = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]])
+    target = np.array([-100, -100])
+    for smoothing in (0.0, 0.2):
+        assert np.isnan(cross_entropy(x, target, label_smoothing=smoothing))
+        assert np.all(cross_entropy.grad(x, target, label_smoothing=smoothing) == 0.0)
+    assert np.isnan(nll_loss(x, target))
+    assert cross_entropy(x, target, reduction="sum") == 0.0
+
