@@ -113,7 +113,7 @@ def hardtanh_grad(input: Any, min_val: float = -1.0, max_val: float = 1.0, *, gr
 
 
 @activation(
-    formula=r"\mathrm{hardsigmoid}(x) = \min(\max(\tfrac{x}{6} + \tfrac12, 0), 1)",
+    formula=r"\mathrm{hardsigmoid}(x) = \frac{\min(\max(x + 3, 0), 6)}{6}",
     torch="torch.nn.functional.hardsigmoid",
 )
 def hardsigmoid(input: Any) -> np.ndarray:
@@ -123,7 +123,7 @@ def hardsigmoid(input: Any) -> np.ndarray:
     choice). Note: torch's float64 backward multiplies by the float32 constant
     ``1.0f/6.0f = 0.16666667163...`` (3e-8 relative off); lossviz returns the exact 1/6.
     """
-    return np.clip(as_input(input) / 6 + 0.5, 0.0, 1.0)
+    return np.clip(as_input(input) + 3, 0.0, 6.0) / 6  # exact just above -3, unlike x/6 + 1/2
 
 
 @hardsigmoid.gradient

@@ -28,7 +28,7 @@ _erfc = np.frompyfunc(math.erfc, 1, 1)  # numpy has no erf; math's is the C libr
 def _normal_cdf(x: np.ndarray) -> np.ndarray:
     """Phi(x) = erfc(-x / sqrt 2) / 2: erfc keeps the left tail's relative accuracy,
     where ``(1 + erf(x / sqrt 2)) / 2`` would cancel to 0 for x < -8."""
-    return 0.5 * _erfc(-x / math.sqrt(2)).astype(np.float64)
+    return 0.5 * np.asarray(_erfc(-x / math.sqrt(2)), dtype=np.float64)
 
 
 def _normal_pdf(x: np.ndarray) -> np.ndarray:
