@@ -211,7 +211,8 @@ def multilabel_margin_loss(input: Any, target: Any, reduction: str = "mean") -> 
     x, counts, shape = _multilabel_args(input, target)
     check(reduction)
     z, pairs = _multilabel_gaps(x, counts)
-    losses = np.sum(pairs * np.maximum(z, 0.0), axis=(1, 2)) / x.shape[1]
+    # Terms strictly above 0, as torch sums them (so a NaN score drops out, as in torch).
+    losses = np.sum(pairs * np.where(z > 0, z, 0.0), axis=(1, 2)) / x.shape[1]
     return reduce(losses.reshape(shape), reduction)
 
 
@@ -227,6 +228,12 @@ def multilabel_margin_loss_grad(input: Any, target: Any, reduction: str = "mean"
     return grad.reshape(np.shape(input))
 
 
+def _softplus(z: np.ndarray) -> np.ndarray:
+    """``log(1 + e^z)`` without overflow; a NaN passes through quietly (``as_float`` has warned)."""
+    with np.errstate(invalid="ignore"):
+        return np.logaddexp(0.0, z)
+
+
 @loss(formula=r"\ell_i = \log\left(1 + e^{-y_i x_i}\right)", torch="torch.nn.functional.soft_margin_loss")
 def soft_margin_loss(input: Any, target: Any, reduction: str = "mean") -> np.ndarray:
     """Logistic loss on ``+-1`` labels: a smooth hinge, ``softplus(-y x)``.
@@ -237,14 +244,14 @@ def soft_margin_loss(input: Any, target: Any, reduction: str = "mean") -> np.nda
     """
     x, y = _labelled(input, target)
     check(reduction)
-    return reduce(np.logaddexp(0.0, -y * x), reduction)
+    return reduce(_softplus(-y * x), reduction)
 
 
 @soft_margin_loss.gradient
 def soft_margin_loss_grad(input: Any, target: Any, reduction: str = "mean", *, grad_output: Any = None) -> np.ndarray:
     x, y = _labelled(input, target)
     check(reduction)
-    sigmoid_of_minus_margin = np.exp(-np.logaddexp(0.0, y * x))  # 1/(1 + e^{yx}), no overflow
+    sigmoid_of_minus_margin = np.exp(-_softplus(y * x))  # 1/(1 + e^{yx}), no overflow
     return reduce_backward(grad_output, x.shape, reduction) * -y * sigmoid_of_minus_margin
 
 

@@ -1,0 +1,302 @@
+"""Margin losses against torch autograd, by hand, and by finite differences.
+
+Every torch-backed loss is compared with ``torch.nn.functional`` (value and gradient,
+with torchcheck's random ``grad_output``) for every combination of its options, on
+hypothesis-drawn shapes and scores. Scores are drawn partly from a grid of half-integers
+so that exact ties at the hinges' kinks occur often; lossviz follows torch's convention
+at each (``clamp_min`` passes the gradient at 0, ``multi_margin_loss`` and
+``multilabel_margin_loss`` count only terms strictly above 0). ``hinge`` and
+``squared_hinge`` are compared with a torch re-expression and checked with gradcheck.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import array_shapes, arrays
+
+from lossviz._validate import NonFiniteInputWarning
+from lossviz.check import gradcheck, resolve_torch
+from lossviz.losses import (
+    hinge,
+    hinge_embedding_loss,
+    margin,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    soft_margin_loss,
+    squared_hinge,
+)
+
+REDUCTIONS = ("none", "mean", "sum")
+EXAMPLES = 12  # per option combination
+
+SHAPES = array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
+# Half-integers make ties at margins 0, 0.5, 1 and 2 common; the wide floats, large scores.
+SCORES = st.one_of(st.integers(-8, 8).map(lambda k: k / 2), st.floats(-1e6, 1e6, allow_subnormal=False))
+LABELS = st.sampled_from([-1.0, 1.0])
+
+
+def by_keyword(function):
+    """torch's counterpart of ``function``, called with keyword arguments.
+
+    torchcheck passes the arguments it bound positionally, which would land ``reduction``
+    on torch's deprecated ``size_average`` (see the report); names are the same, so
+    passing them by name is exact.
+    """
+    torch_function = resolve_torch(function.torch)
+    signature = inspect.signature(function.forward)
+    return lambda *args, **kwargs: torch_function(**signature.bind(*args, **kwargs).arguments)
+
+
+def torch_reduce(losses, reduction):
+    return {"none": losses, "mean": losses.mean(), "sum": losses.sum()}[reduction]
+
+
+@st.composite
+def labelled(draw, scores=SCORES):
+    """(scores, labels in {-1, +1}) of one drawn shape."""
+    shape = draw(SHAPES)
+    return draw(arrays(np.float64, shape, elements=scores)), draw(arrays(np.float64, shape, elements=LABELS))
+
+
+# --------------------------------------------------------------------------- contract
+
+TORCH_BACKED = (hinge_embedding_loss, multi_margin_loss, multilabel_margin_loss, soft_margin_loss, margin_ranking_loss)
+BEYOND_TORCH = (hinge, squared_hinge)
+
+
+def test_module_lists_every_loss():
+    assert set(margin.__all__) == {f.name for f in TORCH_BACKED + BEYOND_TORCH}
+
+
+@pytest.mark.parametrize("function", TORCH_BACKED, ids=lambda f: f.name)
+def test_signature_is_torchs(function):
+    """Same names, order and defaults as the installed torch, minus size_average/reduce."""
+    parameters = inspect.signature(resolve_torch(function.torch)).parameters.values()
+    theirs = [(p.name, p.default) for p in parameters if p.name not in ("size_average", "reduce")]
+    assert [(p.name, p.default) for p in inspect.signature(function.forward).parameters.values()] == theirs
+    assert function.torch == f"torch.nn.functional.{function.name}"
+    assert function.formula.strip()
+
+
+@pytest.mark.parametrize("function", BEYOND_TORCH, ids=lambda f: f.name)
+def test_beyond_torch_has_no_counterpart(function):
+    assert function.torch is None
+    assert function.formula.strip()
+    assert "Follows" in function.__doc__
+
+
+# --------------------------------------------------------------------------- torch
+
+
+@pytest.mark.parametrize("margin_", [-0.5, 0.0, 1.0, 2.0])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@settings(max_examples=EXAMPLES)
+@given(data=labelled(st.one_of(st.integers(0, 8).map(lambda k: k / 2), st.floats(0, 1e6, allow_subnormal=False))))
+def test_hinge_embedding_loss_matches_torch(matches_torch, reduction, margin_, data):
+    # Distances are >= 0 (as hinge_embedding_loss is meant for): a sum of signed ones
+    # could cancel below what float64 resolves. Half-integers hit x == margin exactly.
+    x, y = data
+    matches_torch(hinge_embedding_loss, x, y, margin=margin_, reduction=reduction, torch_function=by_keyword(hinge_embedding_loss))
+
+
+@st.composite
+def multi_class(draw):
+    """(scores, target): ``(N, C)`` with ``(N,)``, or ``(C,)`` with a target of shape ``()`` or ``(1,)``."""
+    classes = draw(st.integers(1, 5))
+    layout = draw(st.sampled_from(["(N, C)", "(C,), ()", "(C,), (1,)"]))
+    rows = draw(st.integers(1, 5)) if layout == "(N, C)" else 1
+    shape = (rows, classes) if layout == "(N, C)" else (classes,)
+    x = draw(arrays(np.float64, shape, elements=SCORES))
+    target_shape = {"(N, C)": (rows,), "(C,), ()": (), "(C,), (1,)": (1,)}[layout]
+    return x, draw(arrays(np.int64, target_shape, elements=st.integers(0, classes - 1)))
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("margin_", [0.5, 1.0, 2.0])
+@pytest.mark.parametrize("p", [1, 2])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@settings(max_examples=EXAMPLES)
+@given(data=st.data())
+def test_multi_margin_loss_matches_torch(matches_torch, reduction, p, margin_, weighted, data):
+    x, target = data.draw(multi_class())
+    # Positive weights: the target's gradient sums the rivals' terms, all of one sign.
+    weight = data.draw(arrays(np.float64, x.shape[-1], elements=st.floats(0.01, 10))) if weighted else None
+    matches_torch(
+        multi_margin_loss, x, target, p=p, margin=margin_, weight=weight, reduction=reduction, torch_function=by_keyword(multi_margin_loss)
+    )
+
+
+@st.composite
+def multi_label(draw):
+    """(scores, target): each target row lists classes (repeats allowed), then -1, then anything valid."""
+    classes = draw(st.integers(1, 5))
+    rows = draw(st.sampled_from([None, 1, 2, 4]))  # None: a single (C,) sample
+    shape = (classes,) if rows is None else (rows, classes)
+    x = draw(arrays(np.float64, shape, elements=SCORES))
+    target = np.empty(shape, dtype=np.int64)
+    for row in target.reshape(-1, classes):
+        listed = draw(st.lists(st.integers(0, classes - 1), max_size=classes))
+        tail = draw(st.lists(st.integers(-1, classes - 1), min_size=classes, max_size=classes))
+        row[:] = (listed + [-1] + tail)[:classes]
+    return x, target
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@settings(max_examples=3 * EXAMPLES)
+@given(data=multi_label())
+def test_multilabel_margin_loss_matches_torch(matches_torch, reduction, data):
+    x, target = data
+    matches_torch(multilabel_margin_loss, x, target, reduction=reduction, torch_function=by_keyword(multilabel_margin_loss))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@settings(max_examples=3 * EXAMPLES)
+@given(data=labelled(st.one_of(st.integers(-8, 8).map(lambda k: k / 2), st.floats(-700, 700, allow_subnormal=False))))
+def test_soft_margin_loss_matches_torch(matches_torch, reduction, data):
+    # |x| <= 700: beyond ~710 torch's log1p(exp(-y x)) overflows to inf (lossviz stays finite, tested below).
+    x, y = data
+    matches_torch(soft_margin_loss, x, y, reduction=reduction, torch_function=by_keyword(soft_margin_loss))
+
+
+def test_soft_margin_loss_is_finite_where_torchs_overflows():
+    x, y = np.array([1e4, -1e4, 1e4]), np.array([-1.0, 1.0, 1.0])
+    assert soft_margin_loss(x, y, reduction="none").tolist() == [1e4, 1e4, 0.0]
+    assert soft_margin_loss.grad(x, y, reduction="none").tolist() == [1.0, -1.0, -0.0]
+
+
+@st.composite
+def ranked_pairs(draw, margin_: float):
+    """(input1, input2, target); a drawn mask of entries sits at the kink -y (x1 - x2) + margin = 0."""
+    x1, y = draw(labelled())
+    x2 = draw(arrays(np.float64, x1.shape, elements=SCORES))
+    at_kink = draw(arrays(np.bool_, x1.shape))
+    return x1, np.where(at_kink, x1 - y * margin_, x2), y
+
+
+@pytest.mark.parametrize("margin_", [0.0, 0.5, 2.0])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@settings(max_examples=EXAMPLES)
+@given(data=st.data())
+def test_margin_ranking_loss_matches_torch(matches_torch, reduction, margin_, data):
+    x1, x2, y = data.draw(ranked_pairs(margin_))
+    matches_torch(margin_ranking_loss, x1, x2, y, margin=margin_, reduction=reduction, torch_function=by_keyword(margin_ranking_loss))
+
+
+def test_kink_conventions_by_hand():
+    """torch's: clamp_min passes the gradient at 0, multi_margin_loss's strict z > 0 does not."""
+    assert hinge_embedding_loss.grad([1.0], [-1.0], margin=1.0, reduction="sum").tolist() == [-1.0]
+    assert [g.tolist() for g in margin_ranking_loss.grad([1.0], [0.0], [1.0], margin=1.0, reduction="sum")] == [[-1.0], [1.0]]
+    # Scores (1, 0, 0.5), target 0, margin 1: z = (-, 0, 0.5); only class 2 counts.
+    np.testing.assert_allclose(multi_margin_loss.grad([[1.0, 0.0, 0.5]], [0], reduction="sum"), [[-1 / 3, 0.0, 1 / 3]], rtol=1e-15)
+    assert hinge.grad([1.0, -1.0], [1.0, -1.0], reduction="sum").tolist() == [0.0, 0.0]
+
+
+# --------------------------------------------------------------------------- beyond torch
+
+
+def _torch_hinge(input, target, margin=1.0, reduction="mean"):
+    import torch
+
+    return torch_reduce(torch.relu(margin - target * input), reduction)
+
+
+def _torch_squared_hinge(input, target, margin=1.0, reduction="mean"):
+    import torch
+
+    return torch_reduce(torch.relu(margin - target * input) ** 2, reduction)
+
+
+@pytest.mark.parametrize("function, reference", [(hinge, _torch_hinge), (squared_hinge, _torch_squared_hinge)], ids=["hinge", "squared_hinge"])
+@pytest.mark.parametrize("margin_", [0.5, 1.0])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@settings(max_examples=EXAMPLES)
+@given(data=labelled())
+def test_hinge_matches_torch_reexpression(matches_torch, reduction, margin_, function, reference, data):
+    # Ties y x == margin included: relu's 0 at 0 is lossviz's convention for hinge.
+    x, y = data
+    matches_torch(function, x, y, margin=margin_, reduction=reduction, torch_function=reference)
+
+
+def test_hinge_matches_sklearn_docs_example():
+    # sklearn's hinge_loss docstring: hinge_loss([-1, 1, 1], [-2.18, 2.36, 0.09]) -> 0.30...
+    assert hinge([-2.18, 2.36, 0.09], [-1.0, 1.0, 1.0]) == pytest.approx((1 - 0.09) / 3, rel=1e-15)
+
+
+def test_squared_hinge_matches_keras_definition():
+    # Keras: mean(square(maximum(1 - y_true * y_pred, 0))); 0.7^2, 1.4^2, 0 -> mean.
+    assert squared_hinge([0.3, 0.4, 2.0], [1.0, -1.0, 1.0]) == pytest.approx((0.49 + 1.96) / 3, rel=1e-14)
+
+
+@pytest.mark.parametrize("function", BEYOND_TORCH, ids=lambda f: f.name)
+@pytest.mark.parametrize("reduction", ["none", "mean"])
+@pytest.mark.parametrize("seed", range(3))
+def test_hinge_gradcheck(function, reduction, seed):
+    """gradcheck of the VJP f(x) = sum(grad_output * loss(x)), away from the kink y x == margin."""
+    rng = np.random.default_rng(seed)
+    y = rng.choice([-1.0, 1.0], size=(4, 3))
+    x = rng.normal(size=(4, 3)) * 2
+    x = np.where(np.abs(1 - y * x) < 0.05, x + 0.2, x)
+    grad_output = rng.normal(size=np.shape(function(x, y, reduction=reduction)))
+    gradcheck(
+        lambda v: np.sum(grad_output * function(v, y, reduction=reduction)),
+        x,
+        lambda v: function.grad(v, y, reduction=reduction, grad_output=grad_output),
+    )
+
+
+# --------------------------------------------------------------------------- bad input
+
+X = np.zeros((2, 3))
+Y = np.ones((2, 3))
+BAD = [
+    (hinge_embedding_loss, (X, np.zeros((2, 3))), {}, ValueError, "target"),
+    (hinge_embedding_loss, (X, Y), {"margin": "1"}, TypeError, "margin"),
+    (multi_margin_loss, (X, np.array([0, 1])), {"p": 3}, ValueError, "p"),
+    (multi_margin_loss, (X, np.array([0, 1])), {"weight": np.ones(2)}, ValueError, "weight"),
+    (multi_margin_loss, (X, np.array([0, 3])), {}, ValueError, "target"),
+    (multi_margin_loss, (X, np.array([0.0, 1.0])), {}, TypeError, "target"),
+    (multi_margin_loss, (X, np.array([0, 1, 2])), {}, ValueError, "target"),
+    (multi_margin_loss, (np.zeros((2, 3, 4)), np.array([0, 1])), {}, ValueError, "input"),
+    (multilabel_margin_loss, (X, np.zeros((2, 2), dtype=int)), {}, ValueError, "target"),
+    (multilabel_margin_loss, (X, np.full((2, 3), -2)), {}, ValueError, "target"),
+    (soft_margin_loss, (X, 2 * Y), {}, ValueError, "target"),
+    (margin_ranking_loss, (X, np.zeros(3), Y), {}, ValueError, "input2"),
+    (margin_ranking_loss, (X, X, Y), {"reduction": "batchmean"}, ValueError, "reduction"),
+    (hinge, (X, np.array([[0.0, 1.0, 1.0], [1.0, 1.0, 1.0]])), {}, ValueError, "target"),
+    (squared_hinge, (X, np.ones(3)), {}, ValueError, "target"),
+    (squared_hinge, (np.array(["a"]), np.ones(1)), {}, TypeError, "input"),
+]
+
+
+@pytest.mark.parametrize("function, args, kwargs, error, name", BAD, ids=[f"{f.name}-{n}" for f, _, _, _, n in BAD])
+def test_bad_input_names_the_argument(function, args, kwargs, error, name):
+    with pytest.raises(error, match=rf"^{name}\b"):
+        function(*args, **kwargs)
+
+
+NAN = np.array([[1.0, np.nan]])
+SIGNS = np.array([[1.0, -1.0]])
+# The multi-class losses keep only terms with z > 0, and NaN > 0 is false: there the NaN
+# drops out of the value, exactly as in torch, and the warning is what reports it.
+NAN_CALLS = [
+    (hinge_embedding_loss, (NAN, SIGNS), True),
+    (multi_margin_loss, (NAN, np.array([0])), False),
+    (multilabel_margin_loss, (NAN, np.array([[0, -1]])), False),
+    (soft_margin_loss, (NAN, SIGNS), True),
+    (margin_ranking_loss, (NAN, SIGNS, SIGNS), True),
+    (hinge, (NAN, SIGNS), True),
+    (squared_hinge, (NAN, SIGNS), True),
+]
+
+
+@pytest.mark.parametrize("function, args, propagates", NAN_CALLS, ids=[f.name for f, _, _ in NAN_CALLS])
+def test_nan_input_is_reported(function, args, propagates):
+    with pytest.warns(NonFiniteInputWarning, match="input"):
+        value = function(*args)
+    assert np.isnan(value) == propagates
