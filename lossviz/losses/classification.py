@@ -108,8 +108,14 @@ def _class_targets(
     num_classes = input.shape[axis]
     sample_shape = input.shape[:axis] + input.shape[axis + 1 :]
     smoothing = in_range("label_smoothing", label_smoothing, 0.0, 1.0)
-    probability_target = allow_probabilities and np.issubdtype(np.asarray(target).dtype, np.floating)
+    # torch's rule: a target of the input's own shape holds probabilities, any other shape indices.
+    probability_target = allow_probabilities and np.shape(target) == input.shape
     if probability_target:
+        if not np.issubdtype(np.asarray(target).dtype, np.floating):
+            raise TypeError(
+                f"target of the input's shape {input.shape} holds class probabilities and must be float, "
+                f"got dtype {np.asarray(target).dtype} (class indices have no class dimension)"
+            )
         probs = as_float("target", target)
         same_shape("input", input, "target", probs)
         probabilities("target", probs)
@@ -574,7 +580,7 @@ def softmax_focal_loss(
 ) -> np.ndarray:
     """Multi-class focal loss of Lin et al. 2017 (arXiv:1708.02002) on softmax probabilities.
 
-    Follows the definition of ``kornia.losses.focal_loss``: ``l_n = -alpha_t (1 - p_t)^gamma
+    Formula (the definition of ``kornia.losses.focal_loss``): ``l_n = -alpha_t (1 - p_t)^gamma
     log p_t`` with ``p_t`` the softmax probability of the target class; ``alpha`` may be a
     scalar (kornia), a per-class array ``(C,)`` giving ``alpha_t = alpha[y_n]`` (as the
     usual per-class generalisation), or None for 1. Unlike kornia the default reduction
