@@ -152,6 +152,11 @@ def points(notebook: Path) -> dict[str, float]:
     return {grade_id: float(nbgrader(cell)["points"]) for grade_id, cell in cells_by_id(read(notebook), is_tests).items()}
 
 
+def skip_without_exercises(notebook: Path) -> None:
+    if not points(notebook):
+        pytest.skip(f"{notebook.name} has no graded exercises")
+
+
 # --------------------------------------------------------------------------- every notebook
 
 
@@ -218,6 +223,7 @@ def test_student_version_has_no_solutions_hidden_tests_or_outputs(course: Course
 @pytest.mark.slow
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=notebook_id)
 def test_every_test_fails_on_the_blank_student_version(course: Course, notebook: Path) -> None:
+    skip_without_exercises(notebook)
     course.submit("blank", notebook, answers={})
     course.grade("blank", [notebook.stem])
     graded = cells_by_id(read(cw.autograded_notebook(course.root, "blank", notebook.stem)), is_tests)
@@ -229,6 +235,7 @@ def test_every_test_fails_on_the_blank_student_version(course: Course, notebook:
 @pytest.mark.slow
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=notebook_id)
 def test_submission_of_the_solutions_scores_full_marks(course: Course, notebook: Path) -> None:
+    skip_without_exercises(notebook)
     course.submit("solutions", notebook, answers=solutions(notebook))
     outcome = course.grade("solutions", [notebook.stem])[notebook.stem]
     scores = course.scores("solutions", notebook.stem)

@@ -29,6 +29,7 @@ import os
 import shutil
 import sys
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -309,6 +310,8 @@ def _assignment_names(names: Sequence[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # nbgrader 0.9.6's gradebook trips SQLAlchemy 2's session warnings; they are not the user's concern.
+    warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session")
     try:
         if args.command == "generate":
             for released in generate(find_notebooks(args.notebooks)):
