@@ -1,0 +1,112 @@
+"""Speed of a full gradient check of N = 2,000 inputs, in one run:
+
+- ``lossviz.check.gradcheck`` (central differences, 2N + 1 evaluations of f);
+- ``torch.autograd.gradcheck`` on the torch twin of the same function (float64);
+- the floor: 2N evaluations of f alone, which any finite-difference check must pay;
+
+for three functions: a cheap loss (MSE), an elementwise transcendental one (softplus)
+and a row-wise one (cross-entropy over 20 x 100 logits).
+
+Run ``python benchmarks/gradcheck_speed.py [N] [repeats]``. Each timing is the median of
+``repeats`` runs (the machine is shared, so single timings are noisy). Issue 2 asks for
+lossviz >= 3x faster than torch and within 1.5x of the floor; exits 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from lossviz.check import gradcheck  # noqa: E402
+
+
+def median_seconds(run: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def cases(n: int) -> list[tuple[str, np.ndarray, Callable, Callable, Callable]]:
+    """(name, x, f, its gradient by hand, the torch twin of f) for N = n inputs."""
+    import torch
+    import torch.nn.functional as F
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(n)
+    target = rng.standard_normal(n)
+    weight = rng.uniform(0.5, 2.0, n)
+    classes = 100 if n % 100 == 0 else 1
+    labels = rng.integers(0, classes, n // classes)
+    target_t, weight_t, labels_t = torch.tensor(target), torch.tensor(weight), torch.tensor(labels)
+
+    def softplus(v):  # the stable form log(1 + e^v) = max(v, 0) + log1p(e^-|v|)
+        return np.maximum(v, 0) + np.log1p(np.exp(-np.abs(v)))
+
+    def log_softmax(z):
+        shifted = z - z.max(axis=1, keepdims=True)
+        return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+    def cross_entropy_grad(v):
+        z = v.reshape(-1, classes)
+        probs = np.exp(log_softmax(z))
+        probs[np.arange(len(labels)), labels] -= 1
+        return (probs / len(labels)).ravel()
+
+    return [
+        ("mse_loss", x, lambda v: np.mean((v - target) ** 2), lambda v: 2 * (v - target) / n, lambda v: F.mse_loss(v, target_t)),
+        (
+            "weighted softplus",
+            x,
+            lambda v: np.sum(weight * softplus(v)),
+            lambda v: weight / (1 + np.exp(-v)),
+            lambda v: torch.sum(weight_t * F.softplus(v)),
+        ),
+        (
+            f"cross_entropy ({n // classes} x {classes} logits)",
+            x,
+            lambda v: -np.mean(log_softmax(v.reshape(-1, classes))[np.arange(len(labels)), labels]),
+            cross_entropy_grad,
+            lambda v: F.cross_entropy(v.reshape(-1, classes), labels_t),
+        ),
+    ]
+
+
+def main(n: int = 2000, repeats: int = 3) -> int:
+    import torch
+
+    print(f"N = {n} inputs, median of {repeats} runs, torch {torch.__version__}, {torch.get_num_threads()} threads")
+    print(f"{'function':34s} {'lossviz':>9s} {'torch':>9s} {'2N f':>9s} {'torch/lossviz':>14s} {'lossviz/floor':>14s}")
+    ok = True
+    for name, x, f, grad, f_torch in cases(n):
+        x_t = torch.tensor(x, requires_grad=True)
+        with torch.no_grad():
+            assert abs(float(f_torch(x_t)) - f(x)) <= 1e-12 * abs(f(x)), f"the torch twin of {name} computes another function"
+        gradcheck(f, x, grad)  # also proves the hand gradient right before timing it
+        assert torch.autograd.gradcheck(f_torch, (x_t,))
+
+        def floor() -> None:
+            for _ in range(2 * n):
+                f(x)
+
+        ours = median_seconds(lambda: gradcheck(f, x, grad), repeats)
+        theirs = median_seconds(lambda: torch.autograd.gradcheck(f_torch, (x_t,)), repeats)
+        bottom = median_seconds(floor, repeats)
+        faster, overhead = theirs / ours, ours / bottom
+        ok &= faster >= 3 and overhead <= 1.5
+        print(f"{name:34s} {ours:8.3f}s {theirs:8.3f}s {bottom:8.3f}s {faster:13.1f}x {overhead:13.2f}x")
+    print("targets: torch/lossviz >= 3, lossviz/floor <= 1.5:", "met" if ok else "NOT MET")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(*(int(arg) for arg in sys.argv[1:])))
