@@ -52,7 +52,7 @@ HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*\n(.*?)^[ \t]*### END H
 
 # A per-cell limit for the tests that loop forever: long enough for any cell of 00 and the
 # fixture on a loaded machine, short enough to keep the test quick.
-LOOP_TIMEOUT = 15
+LOOP_TIMEOUT = 20
 
 
 STUB = ["# YOUR CODE HERE", "raise NotImplementedError()"]
@@ -183,6 +183,12 @@ def test_exercises_follow_the_course_format(notebook: Path) -> None:
             assert meta.get("locked"), f"{grade_id}: tests cells are locked"
             assert isinstance(meta.get("points"), int) and meta["points"] > 0, f"{grade_id}: points must be a positive int"
             assert HIDDEN.search(cell.source), f"{grade_id}: no ### BEGIN HIDDEN TESTS region"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=notebook_id)
+def test_student_version_is_generated(course: Course, notebook: Path) -> None:
+    student = course.release(notebook)  # raises CourseworkError with nbgrader's log if generating fails
+    assert len(student.cells) == len(read(notebook).cells)
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=notebook_id)
