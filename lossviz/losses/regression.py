@@ -413,7 +413,7 @@ def mape_grad(input: Any, target: Any, reduction: str = "mean", eps: float = MAP
     return _backward(np.sign(x - y) / denominator, reduction, grad_output)
 
 
-@loss(formula=r"\ell_i = \log\cosh(x_i - y_i) = |d_i| + \log\left(1 + e^{-2|d_i|}\right) - \log 2", torch=None)
+@loss(formula=r"\ell_i = \log\cosh(d_i) = |d_i| + \log\left(1 + e^{-2|d_i|}\right) - \log 2,\quad d_i = x_i - y_i", torch=None)
 def log_cosh(input: Any, target: Any, reduction: str = "mean") -> np.ndarray:
     """Log-cosh loss: ``log(cosh(x - y))``, about ``d^2/2`` for small and ``|d| - log 2`` for large residuals.
 
