@@ -27,7 +27,7 @@ def _softmax_dim(name: str, dim: int | None, ndim: int) -> int:
         warnings.warn(
             f"Implicit dimension choice for {name} has been deprecated (as in torch): pass dim=...",
             UserWarning,
-            stacklevel=4,
+            stacklevel=5,  # the caller of softmax(...) or softmax.grad(...)
         )
         return 0 if ndim in (0, 1, 3) else 1
     return axis("dim", dim, ndim)
