@@ -2,14 +2,15 @@
 
 Their outputs mix the entries along ``dim``, so the derivative is a Jacobian, not a
 number per entry. ``.grad`` is the vector-Jacobian product (what backprop needs);
-softmax, log_softmax and softmin also offer ``.jacobian(input, dim)``, the full Jacobian of
-shape ``input.shape + input.shape`` (output index first, as torch.autograd.functional.jacobian).
+softmax, log_softmax, softmin and glu also offer ``.jacobian(input, dim)``, the full Jacobian of
+shape ``input.shape + input.shape`` (output index first, as torch.autograd.functional.jacobian);
+glu's ``.jacobian`` has shape ``output.shape + input.shape``.
 """
 
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -58,24 +59,29 @@ def _softmax_vjp(probs: np.ndarray, grad_output: Any, dim: int) -> np.ndarray:
     return probs * (g - np.sum(g * probs, axis=dim, keepdims=True))
 
 
-def _full_jacobian(block: Callable[[np.ndarray], np.ndarray], probs: np.ndarray, dim: int) -> np.ndarray:
-    """Assemble the (shape + shape) Jacobian from its (n, n) blocks along ``dim``.
+def _rows(array: np.ndarray, dim: int) -> tuple[np.ndarray, tuple[int, ...]]:
+    """The slices along ``dim`` as rows of a (count, n) matrix, and the other dims' shape."""
+    moved = np.moveaxis(array, dim, -1)
+    return moved.reshape(-1, moved.shape[-1]), moved.shape[:-1]
 
-    Entries in different slices along ``dim`` do not interact, so the Jacobian is
-    block-diagonal; ``block`` maps each slice's probabilities (..., n) to (..., n, n).
+
+def _full_jacobian(blocks: np.ndarray, batch: tuple[int, ...], dim: int) -> np.ndarray:
+    """Assemble the (output shape + input shape) Jacobian from per-slice blocks.
+
+    Slices along ``dim`` do not interact, so the Jacobian is block-diagonal: ``blocks``
+    (count, m, n) holds d(output slice)/d(input slice) for each of the ``count`` slices,
+    ``batch`` is the shape of the other dims, and ``dim`` goes back to its place twice.
     """
-    moved = np.moveaxis(probs, dim, -1)
-    batch, n = moved.shape[:-1], moved.shape[-1]
-    count = int(np.prod(batch))
-    full = np.zeros((count, n, count, n))
-    full[np.arange(count), :, np.arange(count), :] = block(moved.reshape(count, n))
-    full = full.reshape(moved.shape + moved.shape)
+    count, m, n = blocks.shape
+    full = np.zeros((count, m, count, n))
+    full[np.arange(count), :, np.arange(count), :] = blocks
+    full = full.reshape(batch + (m,) + batch + (n,))
     k = len(batch)
     return np.moveaxis(full, (k, 2 * k + 1), (dim, k + 1 + dim))
 
 
 def _softmax_block(p: np.ndarray) -> np.ndarray:
-    """d p_i / d x_j = p_i (delta_ij - p_j)."""
+    """(count, n, n) blocks d p_i / d x_j = p_i (delta_ij - p_j) of (count, n) rows p."""
     return p[:, :, None] * (np.eye(p.shape[-1]) - p[:, None, :])
 
 
@@ -115,7 +121,8 @@ def softmax_grad(input: Any, dim: int | None = None, *, grad_output: Any = None)
 def softmax_jacobian(input: Any, dim: int | None = None) -> np.ndarray:
     """d softmax(x)[i] / d x[j], shape input.shape + input.shape."""
     x, dim = _prepared("softmax", input, dim)
-    return _restore_jacobian(_full_jacobian(_softmax_block, _softmax(x, dim), dim), input)
+    probs, batch = _rows(_softmax(x, dim), dim)
+    return _restore_jacobian(_full_jacobian(_softmax_block(probs), batch, dim), input)
 
 
 @activation(
@@ -144,11 +151,8 @@ def log_softmax_grad(input: Any, dim: int | None = None, *, grad_output: Any = N
 def log_softmax_jacobian(input: Any, dim: int | None = None) -> np.ndarray:
     """d log_softmax(x)[i] / d x[j] = delta_ij - p_j, shape input.shape + input.shape."""
     x, dim = _prepared("log_softmax", input, dim)
-
-    def block(p: np.ndarray) -> np.ndarray:
-        return np.eye(p.shape[-1]) - p[:, None, :]
-
-    return _restore_jacobian(_full_jacobian(block, _softmax(x, dim), dim), input)
+    probs, batch = _rows(_softmax(x, dim), dim)
+    return _restore_jacobian(_full_jacobian(np.eye(probs.shape[-1]) - probs[:, None, :], batch, dim), input)
 
 
 @activation(
@@ -174,7 +178,8 @@ def softmin_grad(input: Any, dim: int | None = None, *, grad_output: Any = None)
 def softmin_jacobian(input: Any, dim: int | None = None) -> np.ndarray:
     """d softmin(x)[i] / d x[j] = -s_i (delta_ij - s_j), shape input.shape + input.shape."""
     x, dim = _prepared("softmin", input, dim)
-    return _restore_jacobian(-_full_jacobian(_softmax_block, _softmax(-x, dim), dim), input)
+    probs, batch = _rows(_softmax(-x, dim), dim)
+    return _restore_jacobian(-_full_jacobian(_softmax_block(probs), batch, dim), input)
 
 
 softmax.jacobian = softmax_jacobian
@@ -211,3 +216,18 @@ def glu_grad(input: Any, dim: int = -1, *, grad_output: Any = None) -> np.ndarra
     g = vjp(np.ones_like(a), grad_output)
     gate = sigmoid(b)
     return np.concatenate([g * gate, g * a * gate * sigmoid(-b)], axis=dim)
+
+
+def glu_jacobian(input: Any, dim: int = -1) -> np.ndarray:
+    """d glu(x)[i] / d x[j], shape output.shape + input.shape: per slice the (h, 2h) block
+    ``[diag(sigma(b)), diag(a sigma(b) sigma(-b))]``."""
+    a, b, dim = _glu_halves(input, dim)
+    a_rows, batch = _rows(a, dim)
+    b_rows, _ = _rows(b, dim)
+    eye = np.eye(a_rows.shape[-1])
+    gate = sigmoid(b_rows)
+    blocks = np.concatenate([gate[:, :, None] * eye, (a_rows * gate * sigmoid(-b_rows))[:, :, None] * eye], axis=2)
+    return _full_jacobian(blocks, batch, dim)
+
+
+glu.jacobian = glu_jacobian

@@ -1,5 +1,6 @@
 """Each activation's ``.grad`` against finite differences (lossviz.check.gradcheck), away
-from kinks, and the softmax family's ``.jacobian`` against torch.autograd.functional.jacobian.
+from kinks, and the ``.jacobian`` of softmax, log_softmax, softmin and glu against
+torch.autograd.functional.jacobian.
 
 Independent of torch for the gradients: a second, numeric derivation of the same numbers.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lossviz.activations import REGISTRY, celu, hardsigmoid, log_softmax, softmax, softmin
+from lossviz.activations import REGISTRY, celu, glu, hardsigmoid, log_softmax, softmax, softmin
 from lossviz.check import gradcheck
 
 # name -> (extra positional arguments, options, kinks); options away from the defaults
@@ -110,10 +111,23 @@ def test_jacobian_matches_torch_autograd(function, name, shape, dim):
     np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-16)
 
 
-@pytest.mark.parametrize(("function", "name"), JACOBIANS)
-def test_jacobian_transpose_times_grad_output_is_grad(function, name):
+@pytest.mark.parametrize(("shape", "dim"), [((4,), 0), ((3, 2), -1), ((2, 4, 3), 1), ((2, 1, 2), 2)])
+def test_glu_jacobian_matches_torch_autograd(shape, dim):
+    import torch
+    import torch.nn.functional as F
+
+    x = np.random.default_rng(len(shape) + dim).normal(0, 3, shape)
+    theirs = torch.autograd.functional.jacobian(lambda t: F.glu(t, dim=dim), torch.tensor(x)).numpy()
+    ours = glu.jacobian(x, dim=dim)
+    assert ours.shape == glu(x, dim=dim).shape + shape
+    np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-16)
+
+
+@pytest.mark.parametrize("function", [softmax, log_softmax, softmin, glu])
+def test_jacobian_transpose_times_grad_output_is_grad(function):
     """The two derivative APIs agree: J^T g == .grad(grad_output=g)."""
     rng = np.random.default_rng(3)
-    x, g = rng.normal(0, 2, (2, 3, 4)), rng.standard_normal((2, 3, 4))
+    x = rng.normal(0, 2, (2, 4, 3))
+    g = rng.standard_normal(function(x, dim=1).shape)
     jacobian = function.jacobian(x, dim=1)
     np.testing.assert_allclose(np.tensordot(g, jacobian, axes=3), function.grad(x, dim=1, grad_output=g), rtol=1e-12, atol=1e-15)
