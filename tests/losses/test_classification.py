@@ -14,6 +14,8 @@ import lossviz.losses as losses
 from lossviz._validate import NonFiniteInputWarning
 from lossviz.losses import classification
 
+from .test_classification_beyond import check_vjp
+
 TORCH_BACKED = [
     "cross_entropy",
     "nll_loss",
@@ -189,3 +191,26 @@ def test_kl_div_batchmean_is_the_kl_divergence_per_sample():
     expected = 0.5 * np.log(0.5 / 0.25) * 2
     value = losses.kl_div(np.log(np.stack([q, q])), np.stack([p, p]), reduction="batchmean")
     assert value == pytest.approx(expected, rel=1e-15)
+
+
+# --------------------------------------------------------------------------- gradcheck (a second method beside torch)
+
+RNG = np.random.default_rng(40)
+LOGITS = RNG.standard_normal((3, 4))
+PROBS = RNG.uniform(0.05, 0.95, (3, 4))
+SOFT = RNG.uniform(0, 1, (3, 4))
+GRADCHECK_CASES = [
+    ("cross_entropy", LOGITS, (np.array([0, 3, -100]),), {"weight": np.linspace(0.5, 2, 4), "label_smoothing": 0.2}),
+    ("cross_entropy", LOGITS, (SOFT / SOFT.sum(1, keepdims=True),), {"label_smoothing": 0.1}),
+    ("nll_loss", LOGITS, (np.array([1, 2, 0]),), {"weight": np.linspace(0.5, 2, 4)}),
+    ("binary_cross_entropy", PROBS, (SOFT,), {"weight": np.linspace(0.5, 2, 4)}),
+    ("binary_cross_entropy_with_logits", LOGITS, (SOFT,), {"pos_weight": np.linspace(0.5, 2, 4)}),
+    ("kl_div", -PROBS, (SOFT,), {"log_target": False}),
+    ("kl_div", -PROBS, (-SOFT,), {"log_target": True}),
+    ("multilabel_soft_margin_loss", LOGITS, (SOFT,), {"weight": np.linspace(0.5, 2, 4)}),
+]
+
+
+@pytest.mark.parametrize(("name", "x", "args", "kwargs"), GRADCHECK_CASES, ids=[case[0] for case in GRADCHECK_CASES])
+def test_torch_backed_gradients_pass_gradcheck(name, x, args, kwargs):
+    check_vjp(getattr(losses, name), x, *args, **kwargs)

@@ -32,7 +32,7 @@ from lossviz.losses import (
 )
 
 ATOL = 1e-6
-EXAMPLES = 30
+EXAMPLES = 25
 
 REDUCTIONS = ("none", "mean", "sum")
 # Input shapes per "shape kind": (C,), (N, C), (N, C, d1, d2).
