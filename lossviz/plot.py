@@ -20,8 +20,12 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import matplotlib
 import numpy as np
+from matplotlib.artist import Artist, allow_rasterization
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_rgb
+from matplotlib.font_manager import FontProperties
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import blended_transform_factory
@@ -87,6 +91,85 @@ def _axes(ax: Any, ncols: int = 1) -> tuple[Figure, Any]:
         return _figure(ncols)
     first = ax[0] if isinstance(ax, (list, tuple, np.ndarray)) else ax
     return first.figure, ax
+
+
+class Readout(Artist):
+    """Monospace text drawn from cached images of its characters, for numbers that change every frame.
+
+    Matplotlib lays out and rasterises every character of a ``Text`` on every draw
+    (0.1-0.3 ms each here), so a 60-character readout would cost more than the rest of a
+    widget's frame; pasting cached character images costs microseconds. ASCII only.
+    ``(x, y)`` in ``transform`` coordinates is the top-left corner of the text.
+    """
+
+    _glyphs: dict[tuple[str, float, float], np.ndarray] = {}
+    _cells: dict[tuple[float, float], tuple[int, int, int, int]] = {}
+
+    def __init__(self, x: float, y: float, text: str = "", *, transform: Any, fontsize: float = 8.0, color: str = "black") -> None:
+        super().__init__()
+        self._xy = (x, y)
+        self._text = text
+        self._fontsize = fontsize
+        self._rgb = (np.array(to_rgb(color)) * 255).astype(np.uint8)
+        self.set_transform(transform)
+        self.set_zorder(5)
+
+    def set_text(self, text: str) -> None:
+        self._text = str(text)
+        self.stale = True
+
+    def get_text(self) -> str:
+        return self._text
+
+    def _prop(self) -> FontProperties:
+        return FontProperties(family="monospace", size=self._fontsize)
+
+    def _cell(self, dpi: float) -> tuple[int, int, int, int]:
+        """(advance, top row, bottom row, line height) in pixels of one character cell."""
+        key = (self._fontsize, dpi)
+        if key not in self._cells:
+            probe = RendererAgg(200, 100, dpi)
+            width = probe.get_text_width_height_descent("0" * 20, self._prop(), ismath=False)[0]
+            probe.draw_text(probe.new_gc(), 0, 50, "Mgjy|()[]_^'", self._prop(), 0)
+            rows = np.flatnonzero(np.asarray(probe.buffer_rgba())[..., 3].max(axis=1))
+            height = int(rows[-1] - rows[0] + 1)
+            self._cells[key] = (max(int(round(width / 20)), 1), int(rows[0]), int(rows[-1]) + 1, int(np.ceil(1.2 * height)))
+        return self._cells[key]
+
+    def _glyph(self, char: str, dpi: float) -> np.ndarray:
+        key = (char, self._fontsize, dpi)
+        if key not in self._glyphs:
+            advance, top, bottom, _ = self._cell(dpi)
+            canvas = RendererAgg(advance + 8, 100, dpi)
+            canvas.draw_text(canvas.new_gc(), 0, 50, char, self._prop(), 0)
+            self._glyphs[key] = np.asarray(canvas.buffer_rgba())[top:bottom, :advance, 3].copy()
+        return self._glyphs[key]
+
+    def alpha(self, dpi: float) -> np.ndarray:
+        """The text's coverage (rows, columns) in [0, 255] at ``dpi``."""
+        advance, top, bottom, line = self._cell(dpi)
+        lines = self._text.split("\n")
+        out = np.zeros((line * len(lines), advance * max(len(text) for text in lines)), dtype=np.uint8)
+        for row, text in enumerate(lines):
+            for column, char in enumerate(text):
+                if char != " ":
+                    out[row * line : row * line + bottom - top, column * advance : (column + 1) * advance] = self._glyph(char, dpi)
+        return out
+
+    @allow_rasterization
+    def draw(self, renderer: Any) -> None:
+        if not self.get_visible() or not self._text:
+            return
+        alpha = self.alpha(renderer.dpi)
+        rgba = np.empty((*alpha.shape, 4), dtype=np.uint8)
+        rgba[..., :3] = self._rgb
+        rgba[..., 3] = alpha
+        x, y = self.get_transform().transform(self._xy)
+        gc = renderer.new_gc()
+        # draw_image puts the array's first row at the bottom.
+        renderer.draw_image(gc, round(x), round(y) - alpha.shape[0], np.ascontiguousarray(rgba[::-1]))
+        gc.restore()
+        self.stale = False
 
 
 # --------------------------------------------------------------------------- 1-D views
@@ -172,6 +255,7 @@ LOSS_KINDS = {
 }
 
 _GRID_POINTS = 401
+_FOUND_KINDS: dict[str, str] = {}
 
 
 def _parameters(function: Callable[..., Any]) -> dict[str, inspect.Parameter]:
@@ -182,7 +266,7 @@ def _parameters(function: Callable[..., Any]) -> dict[str, inspect.Parameter]:
 def _first_argument_grad(function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> np.ndarray:
     """The gradient w.r.t. the first argument, whatever else ``function.wrt`` holds."""
     grads = function.grad(*args, **kwargs)
-    if len(function.wrt) == 1:
+    if len(getattr(function, "wrt", ("input",))) == 1:
         return np.asarray(grads)
     first = next(iter(_parameters(function)))
     return np.asarray(grads[function.wrt.index(first)])
@@ -223,20 +307,25 @@ def _probe(view: View) -> bool:
     return y.shape == x.shape and dy.shape == x.shape and bool(np.all(np.isfinite(y)) and np.all(np.isfinite(dy)))
 
 
-def loss_kind(function: Any) -> str | None:
-    """The name of the 1-D view that fits a loss (a key of ``_KINDS``), or None if none does."""
+def loss_kind(function: Any, **params: Any) -> str | None:
+    """The name of the 1-D view that fits a loss (a key of ``_KINDS``), or None if none does.
+
+    ``params``: values for parameters the loss requires (such as ``gaussian_nll_loss``'s ``var``).
+    """
     if function.name in LOSS_KINDS:
         return LOSS_KINDS[function.name]
+    if function.name in _FOUND_KINDS:
+        return _FOUND_KINDS[function.name]
     for name in ("regression", "sign", "classes", "box"):
-        if _probe(_loss_view(function, name, None, {})):
+        if _probe(_loss_view(function, name, None, params)):
+            _FOUND_KINDS[function.name] = name  # a loss's kind does not depend on parameter values
             return name
     return None
 
 
-def target_range(function: Any) -> tuple[float, float] | tuple[int, ...] | None:
-    """The target values that make sense for a loss's 1-D view (see ``_Kind.target``)."""
-    kind = loss_kind(function)
-    return None if kind is None else _KINDS[kind].target
+def kind_of(name: str) -> _Kind:
+    """The 1-D view ``name`` (from ``loss_kind``): its x range, target range and labels."""
+    return _KINDS[name]
 
 
 def _resolve(function: Any) -> Any:
@@ -258,17 +347,19 @@ def view(function: Any, *, target: float | None = None, **params: Any) -> View:
     """
     function = _resolve(function)
     if losses.REGISTRY.get(getattr(function, "name", None)) is function:
-        kind = loss_kind(function)
+        kind = loss_kind(function, **params)
         if kind is None:
             raise ValueError(f"{function.name} has no view as a function of one scalar prediction")
         return _loss_view(function, kind, target, params)
     name = getattr(function, "name", getattr(function, "__name__", "f"))
+    if "dim" in _parameters(function):
+        raise ValueError(f"{name} acts along a dimension, not elementwise: it has no view as a function of one scalar")
     return View(
         _label(name, params),
         "x",
         np.linspace(-7.0, 7.0, _GRID_POINTS),
         lambda x: np.asarray(function(np.asarray(x, dtype=np.float64), **params), dtype=np.float64),
-        lambda x: np.asarray(function.grad(np.asarray(x, dtype=np.float64), **params), dtype=np.float64),
+        lambda x: _first_argument_grad(function, (np.asarray(x, dtype=np.float64),), params).astype(np.float64),
     )
 
 
@@ -310,12 +401,12 @@ def flat_spans(x: np.ndarray, dy: np.ndarray, fraction: float = FLAT_FRACTION) -
         return []
     flat = magnitude < fraction * largest
     spans = []
+    if flat.all():
+        return [(float(x[0]), float(x[-1]))]
     if flat[0]:
-        end = int(np.argmin(flat)) if not flat.all() else x.size - 1
-        spans.append((float(x[0]), float(x[end])))
-    if flat[-1] and not flat.all():
-        start = x.size - 1 - int(np.argmin(flat[::-1]))
-        spans.append((float(x[start]), float(x[-1])))
+        spans.append((float(x[0]), float(x[int(np.argmin(flat)) - 1])))  # up to the last flat point
+    if flat[-1]:
+        spans.append((float(x[x.size - int(np.argmin(flat[::-1]))]), float(x[-1])))
     return spans
 
 
@@ -379,17 +470,19 @@ class FunctionPlot:
         self.update(x, y, dy, kinks, flat_spans(x, dy))
         return x, y, dy
 
-    def label(self, view: View) -> None:
+    def label(self, view: View, title: str | None = None) -> None:
+        """Axis labels and titles (``title`` defaults to the view's label, parameters included)."""
+        title = view.label if title is None else title
         value_ax, grad_ax = self.axes[0], self.axes[-1]
         value_ax.set_xlabel(view.xlabel)
         grad_ax.set_xlabel(view.xlabel)
         if value_ax is grad_ax:
-            value_ax.set_title(view.label)
-            self.value_line.set_label(view.label)
+            value_ax.set_title(title)
+            self.value_line.set_label(title)
             self.grad_line.set_label("derivative")
             value_ax.legend(handles=[self.value_line, self.grad_line], loc="best")
         else:
-            value_ax.set_title(view.label, color=LOSS_COLOR)
+            value_ax.set_title(title, color=LOSS_COLOR)
             grad_ax.set_title("derivative d/dx", color=GRAD_COLOR)
 
 
@@ -505,7 +598,7 @@ class DescentPlot:
         ax.plot(x, self.curve, color=LOSS_COLOR, label="loss")
         (self.path,) = ax.plot([], [], "-o", color=GRAD_COLOR, markersize=4, linewidth=1, label="steps")
         (self.start,) = ax.plot([], [], "s", color="black", markersize=6, label="start")
-        self.status = ax.text(0.02, 0.96, "", transform=ax.transAxes, va="top")
+        self.status = ax.add_artist(Readout(0.03, 0.97, transform=ax.transAxes))
         ax.set_xlabel("w")
         ax.set_ylabel("loss")
 
@@ -645,7 +738,7 @@ class BoxesPlot:
         self.predicted = ax.add_patch(Rectangle((0, 0), 0, 0, facecolor=LOSS_COLOR, alpha=0.25, edgecolor=LOSS_COLOR, linewidth=2, label="predicted"))
         self.enclosing = ax.add_patch(Rectangle((0, 0), 0, 0, fill=False, edgecolor=FLAT_COLOR, linestyle="--", linewidth=1, label="enclosing box"))
         (self.centres,) = ax.plot([], [], ":o", color=GRAD_COLOR, markersize=3, linewidth=1, label="centre distance")
-        self.values = ax.text(1.02, 0.98, "", transform=ax.transAxes, va="top", family="monospace", fontsize=8)
+        self.values = ax.add_artist(Readout(1.03, 0.98, transform=ax.transAxes))
         ax.set_aspect("equal")
 
     @property
