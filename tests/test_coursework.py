@@ -101,20 +101,18 @@ def notebook_id(path: Path) -> str:
 
 
 class Course:
-    """A throw-away nbgrader course directory shared by this module's tests.
-
-    Each notebook is generated once; each (student, assignment) is graded once.
-    """
+    """A throw-away nbgrader course directory shared by this module's tests; each notebook
+    is generated once."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.sources: dict[str, Path] = {}
+        self.generated: set[str] = set()
 
     def release(self, notebook: Path) -> Any:
         assignment = notebook.stem
-        if assignment not in self.sources:
+        if assignment not in self.generated:
             cw.generate([notebook], self.root)  # raises CourseworkError with nbgrader's log
-            self.sources[assignment] = notebook
+            self.generated.add(assignment)
         return read(cw.release_notebook(self.root, assignment))
 
     def submit(self, student: str, notebook: Path, answers: dict[str, str]) -> None:
@@ -144,8 +142,12 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
 
 
 def solutions(notebook: Path) -> dict[str, str]:
-    """grade_id -> the instructor's full answer cell: what a perfect learner would write."""
-    return {grade_id: cell.source for grade_id, cell in cells_by_id(read(notebook), is_answer).items()}
+    """grade_id -> the instructor's answer cell without the region markers: a perfect learner's answer."""
+    markers = ("### BEGIN SOLUTION", "### END SOLUTION")
+    return {
+        grade_id: "\n".join(line for line in cell.source.splitlines() if line.strip() not in markers)
+        for grade_id, cell in cells_by_id(read(notebook), is_answer).items()
+    }
 
 
 def points(notebook: Path) -> dict[str, float]:
