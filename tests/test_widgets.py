@@ -1,0 +1,378 @@
+"""lossviz.widgets without a browser: set each control, assert the drawn data and the rendered pixels.
+
+Expected values are computed here by hand (or by numpy/torch-free formulas), or, where the
+issue asks for "what lossviz computes", by calling the registered function directly.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import itertools
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import PIL.Image
+import pytest
+
+from lossviz import activations, data, losses, plot, widgets
+from lossviz.check import fd_error, numeric_grad
+from lossviz.descent import descend
+
+
+def frame(explorer: widgets.Explorer) -> np.ndarray:
+    """The pixels the explorer shows (its Image widget's PNG, decoded)."""
+    return np.asarray(PIL.Image.open(io.BytesIO(explorer.image.value)).convert("RGB"))
+
+
+def set_and_check_changed(explorer: widgets.Explorer, name: str, value) -> None:
+    before = frame(explorer)
+    explorer.controls[name].value = value
+    assert explorer.controls[name].value == value
+    assert not np.array_equal(before, frame(explorer)), f"setting {name}={value!r} did not change the picture"
+
+
+def hand_huber(d, delta):
+    return np.where(np.abs(d) < delta, 0.5 * d**2, delta * (np.abs(d) - 0.5 * delta))
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+# --------------------------------------------------------------------------- loss explorer
+
+
+def curves(explorer):
+    value_ax, grad_ax = explorer.figure.axes
+    x, y = value_ax.lines[0].get_data()
+    return np.asarray(x), np.asarray(y), np.asarray(grad_ax.lines[0].get_ydata())
+
+
+def test_loss_explorer_huber_delta_target_prediction():
+    explorer = widgets.loss_explorer("huber_loss")
+    assert list(explorer.controls) == ["name", "prediction", "target", "delta"]
+    set_and_check_changed(explorer, "delta", 2.0)
+    x, y, dy = curves(explorer)
+    np.testing.assert_allclose(y, hand_huber(x, 2.0), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(dy, np.clip(x, -2.0, 2.0), rtol=1e-12, atol=1e-15)
+    set_and_check_changed(explorer, "target", 0.5)
+    x, y, dy = curves(explorer)
+    np.testing.assert_allclose(y, hand_huber(x - 0.5, 2.0), rtol=1e-12, atol=1e-15)
+    set_and_check_changed(explorer, "prediction", -1.0)
+    value_dot, grad_dot = explorer.figure.axes[0].lines[-1], explorer.figure.axes[1].lines[-1]
+    np.testing.assert_allclose(value_dot.get_ydata(), hand_huber(np.array([-1.5]), 2.0))
+    np.testing.assert_allclose(grad_dot.get_ydata(), [-1.5])
+
+
+def test_loss_explorer_switches_loss_and_its_parameters():
+    explorer = widgets.loss_explorer("huber_loss", delta=1.5)
+    assert explorer.controls["delta"].value == 1.5
+    set_and_check_changed(explorer, "name", "smooth_l1_loss")
+    assert "beta" in explorer.controls and "delta" not in explorer.controls
+    set_and_check_changed(explorer, "beta", 0.5)
+    x, y, _ = curves(explorer)
+    np.testing.assert_allclose(y, np.where(np.abs(x) < 0.5, 0.5 * x**2 / 0.5, np.abs(x) - 0.25), rtol=1e-12, atol=1e-15)
+    explorer.update(name="huber_loss")
+    assert explorer.controls["delta"].value == 1.5, "switching back restores the loss's sliders"
+
+
+def test_loss_explorer_cross_entropy_label_smoothing():
+    explorer = widgets.loss_explorer("cross_entropy")
+    set_and_check_changed(explorer, "label_smoothing", 0.3)
+    x, y, dy = curves(explorer)
+    # logits (x, 0, 0), class 0: log p = logit - logsumexp; smoothed target (1 - e) onehot + e / 3.
+    log_z = np.log(np.exp(x) + 2)
+    log_p = np.stack([x - log_z, -log_z, -log_z])
+    expected = -(0.7 + 0.1) * log_p[0] - 0.1 * log_p[1] - 0.1 * log_p[2]
+    np.testing.assert_allclose(y, expected, rtol=1e-12)
+    np.testing.assert_allclose(dy, np.exp(x) / np.exp(log_z) - 0.8, rtol=1e-10, atol=1e-14)
+
+
+def test_loss_explorer_focal_by_hand():
+    explorer = widgets.loss_explorer("sigmoid_focal_loss")
+    explorer.update(gamma=3.0, alpha=0.6, target=1.0)
+    x, y, _ = curves(explorer)
+    p = sigmoid(x)
+    np.testing.assert_allclose(y, 0.6 * (1 - p) ** 3 * -np.log(p), rtol=1e-10)
+
+
+def test_loss_explorer_hinge_embedding_target_choice():
+    explorer = widgets.loss_explorer("hinge_embedding_loss")
+    set_and_check_changed(explorer, "target", -1)
+    set_and_check_changed(explorer, "margin", 2.0)
+    x, y, _ = curves(explorer)
+    np.testing.assert_allclose(y, np.maximum(0, 2.0 - x))
+
+
+def _moves(control):
+    """Two in-range values different from the current one."""
+    if isinstance(control, widgets.widgets.Dropdown):
+        return [option for option in control.options if option != control.value][:2]
+    low, high = widgets._range(control)
+    return [value for value in (low + 0.31 * (high - low), low + 0.77 * (high - low)) if value != control.value]
+
+
+def test_every_loss_and_every_slider_draws_what_lossviz_computes():
+    """For each explorable loss, each control: the drawn curves equal the registered function's values."""
+    explorer = widgets.loss_explorer()
+    names = widgets.explorable_losses()
+    assert {"mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "cross_entropy", "binary_cross_entropy_with_logits",
+            "sigmoid_focal_loss", "hinge_embedding_loss", "iou_loss", "giou_loss", "diou_loss", "ciou_loss"} <= set(names)
+    moved = 0
+    for name in names:
+        explorer.update(name=name)
+        for control_name in [key for key in explorer.controls if key not in ("name", "prediction")]:
+            for value in _moves(explorer.controls[control_name]):
+                explorer.controls[control_name].value = value
+                settings = {key: v for key, v in explorer.values.items() if key not in ("name", "prediction")}
+                shown = plot.view(losses.REGISTRY[name], **settings)
+                x, y, dy = curves(explorer)
+                np.testing.assert_array_equal(y, shown.value(x), err_msg=f"{name} {settings}")
+                np.testing.assert_array_equal(dy, shown.derivative(x), err_msg=f"{name} {settings}")
+                moved += 1
+    assert moved >= 40
+
+
+# --------------------------------------------------------------------------- activation explorer
+
+
+def test_activation_explorer_leaky_relu_and_gelu_by_hand():
+    explorer = widgets.activation_explorer("leaky_relu")
+    set_and_check_changed(explorer, "negative_slope", 0.2)
+    x, y, dy = curves(explorer)
+    np.testing.assert_allclose(y, np.where(x > 0, x, 0.2 * x))
+    np.testing.assert_allclose(dy, np.where(x > 0, 1.0, 0.2))
+    explorer.update(name="gelu")
+    set_and_check_changed(explorer, "approximate", "tanh")
+    x, y, _ = curves(explorer)
+    np.testing.assert_allclose(y, 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3))), rtol=1e-12, atol=1e-15)
+
+
+def test_activation_explorer_shades_saturation_and_marks_input():
+    explorer = widgets.activation_explorer("tanh")
+    set_and_check_changed(explorer, "input", -2.0)
+    dot = explorer.figure.axes[0].lines[-1]
+    np.testing.assert_allclose(dot.get_ydata(), [np.tanh(-2.0)])
+    shade = explorer.figure.axes[0].collections[0]
+    spans = sorted(path.vertices[:, 0].min() for path in shade.get_paths())
+    assert len(spans) == 2 and spans[0] == -7.0
+
+
+def test_every_activation_and_every_slider_draws_what_lossviz_computes():
+    explorer = widgets.activation_explorer()
+    moved = 0
+    for name in widgets.explorable_activations():
+        explorer.update(name=name)
+        for control_name in [key for key in explorer.controls if key not in ("name", "input")]:
+            for value in _moves(explorer.controls[control_name]):
+                try:
+                    explorer.controls[control_name].value = value
+                except ValueError as error:  # e.g. rrelu's lower above upper: reported, and shown
+                    assert html.escape(str(error)) in explorer.message.value
+                    continue
+                settings = {key: v for key, v in explorer.values.items() if key not in ("name", "input")}
+                function = activations.REGISTRY[name]
+                x, y, dy = curves(explorer)
+                np.testing.assert_array_equal(y, function(x, **settings), err_msg=f"{name} {settings}")
+                grads = function.grad(x, **settings)
+                np.testing.assert_array_equal(dy, grads[0] if isinstance(grads, tuple) else grads)
+                moved += 1
+    assert moved >= 15
+
+
+# --------------------------------------------------------------------------- descent explorer
+
+
+def test_descent_explorer_sgd_by_hand():
+    explorer = widgets.descent_explorer()
+    path_line = explorer.figure.axes[0].lines[1]
+    history_line = explorer.figure.axes[1].lines[0]
+    set_and_check_changed(explorer, "lr", 0.3)
+    w = 2.0 * (1 - 2 * 0.3) ** np.arange(21)  # mse_loss(w, 0) = w^2, so w <- w - lr 2 w
+    np.testing.assert_allclose(path_line.get_xdata(), w, rtol=1e-12)
+    np.testing.assert_allclose(history_line.get_ydata(), w**2, rtol=1e-12)
+    set_and_check_changed(explorer, "steps", 7)
+    assert path_line.get_xdata().size == 8
+    set_and_check_changed(explorer, "start", -1.0)
+    np.testing.assert_allclose(path_line.get_xdata(), -1.0 * 0.4 ** np.arange(8), rtol=1e-12)
+
+
+def test_descent_explorer_momentum_adam_and_divergence():
+    explorer = widgets.descent_explorer(lr=0.1, steps=5)
+    set_and_check_changed(explorer, "momentum", 0.5)
+    w, v, expected = 2.0, 0.0, [2.0]
+    for _ in range(5):  # torch.optim.SGD(momentum): v <- m v + g; w <- w - lr v
+        v = 0.5 * v + 2 * w
+        w = w - 0.1 * v
+        expected.append(w)
+    np.testing.assert_allclose(explorer.figure.axes[0].lines[1].get_xdata(), expected, rtol=1e-12)
+    set_and_check_changed(explorer, "method", "adam")
+    adam = descend(lambda w: float(w**2), lambda w: 2 * w, 2.0, lr=0.1, steps=5, method="adam")
+    np.testing.assert_allclose(explorer.figure.axes[0].lines[1].get_xdata(), adam.points, rtol=1e-12)
+    explorer.update(method="sgd", momentum=0.0, lr=1.5, steps=30)
+    status = next(artist for artist in explorer.figure.axes[0].artists if isinstance(artist, plot.Readout))
+    assert status.get_text() == "diverged"
+
+
+def test_descent_explorer_errors_surface_in_widget_and_test():
+    def grad(w):
+        if abs(float(w)) > 1e3:
+            raise FloatingPointError("gradient blew up")
+        return 2 * w
+
+    explorer = widgets.descent_explorer(lambda w: float(w**2), grad)
+    with pytest.raises(FloatingPointError, match="blew up"):
+        explorer.controls["lr"].value = 1.8
+    assert "gradient blew up" in explorer.message.value
+    explorer.controls["lr"].value = 0.2
+    assert explorer.message.value == ""
+    with pytest.raises(TypeError, match="no control named speed"):
+        explorer.update(speed=3)
+    with pytest.raises(ValueError, match="outside the slider's range"):
+        explorer.update(lr=5.0)
+    with pytest.raises(TypeError, match="both loss and grad"):
+        widgets.descent_explorer(lambda w: w)
+
+
+# --------------------------------------------------------------------------- outliers
+
+
+def _line(explorer, name):
+    line = next(line for line in explorer.figure.axes[0].lines if line.get_label() == name)
+    x, y = line.get_data()
+    slope = (y[1] - y[0]) / (x[1] - x[0])
+    return slope, y[0] - slope * x[0]
+
+
+def test_outlier_explorer_fits_by_independent_methods():
+    explorer = widgets.outlier_explorer()
+    for name, value in (("outlier_x", 0.3), ("outlier_y", 11.0), ("delta", 0.4)):
+        set_and_check_changed(explorer, name, value)
+    x, y = data.line(20, seed=0)
+    xs, ys = np.append(x, 0.3), np.append(y, 11.0)
+    np.testing.assert_allclose(_line(explorer, "mse_loss"), np.polyfit(xs, ys, 1), rtol=1e-9)
+    # L1: an optimal line passes through two data points, so the best pair is the optimum.
+    best = min(np.sum(np.abs(ys - (a * xs + b))) for a, b in (
+        ((ys[j] - ys[i]) / (xs[j] - xs[i]), ys[i] - (ys[j] - ys[i]) / (xs[j] - xs[i]) * xs[i])
+        for i, j in itertools.combinations(range(xs.size), 2) if xs[i] != xs[j]))
+    slope, intercept = _line(explorer, "l1_loss")
+    assert np.sum(np.abs(ys - (slope * xs + intercept))) == pytest.approx(best, rel=1e-7)
+    slope, intercept = _line(explorer, "huber_loss")
+    total = lambda theta: hand_huber(theta[0] * xs + theta[1] - ys, 0.4).sum()
+    assert np.abs(numeric_grad(total, np.array([slope, intercept]))).max() < 1e-6
+    marker = next(line for line in explorer.figure.axes[0].lines if line.get_label() == "outlier")
+    assert (marker.get_xdata()[0], marker.get_ydata()[0]) == (0.3, 11.0)
+
+
+# --------------------------------------------------------------------------- focal, softmax, boxes, finite differences
+
+
+def test_focal_explorer_by_hand():
+    explorer = widgets.focal_explorer()
+    set_and_check_changed(explorer, "gamma", 1.0)
+    set_and_check_changed(explorer, "alpha", 0.8)
+    loss_ax, grad_ax = explorer.figure.axes
+    focal = next(line for line in loss_ax.lines if line.get_label() == "focal")
+    p = focal.get_xdata()
+    np.testing.assert_allclose(focal.get_ydata(), 0.8 * (1 - p) * -np.log(p), rtol=1e-9)
+    slope = next(line for line in grad_ax.lines if line.get_label() == "focal").get_ydata()
+    # d/dx of alpha (1-p)^g (-log p) with p = sigma(x): alpha (1-p)^g [g p log p - (1 - p)].
+    np.testing.assert_allclose(slope, 0.8 * (1 - p) * (p * np.log(p) - (1 - p)), rtol=1e-8)
+
+
+def test_softmax_explorer_by_hand():
+    explorer = widgets.softmax_explorer()
+    for name, value in (("z1", 3.0), ("z2", -1.0), ("temperature", 2.0), ("target", 2), ("z0", 0.5)):
+        set_and_check_changed(explorer, name, value)
+    z = np.array([0.5, 3.0, -1.0]) / 2.0
+    p = np.exp(z) / np.exp(z).sum()
+    prob_ax, grad_ax = explorer.figure.axes
+    np.testing.assert_allclose([bar.get_height() for bar in prob_ax.patches[:3]], p, rtol=1e-12)
+    np.testing.assert_allclose([bar.get_height() for bar in grad_ax.patches[:3]], (p - [0, 0, 1]) / 2.0, rtol=1e-12)
+    readout = next(artist for artist in prob_ax.artists if isinstance(artist, plot.Readout))
+    assert f"cross-entropy = {-np.log(p[2]):.4f}" in readout.get_text()
+
+
+def test_box_explorer_by_hand():
+    explorer = widgets.box_explorer()
+    for name, value in (("cx", 3.0), ("cy", 2.0), ("width", 2.4), ("width", 2.0), ("height", 2.0)):
+        set_and_check_changed(explorer, name, value)
+    ax = explorer.figure.axes[0]
+    predicted = ax.patches[1]
+    assert predicted.get_xy() == (2.0, 1.0) and predicted.get_width() == 2.0 and predicted.get_height() == 2.0
+    readout = next(artist for artist in ax.artists if isinstance(artist, plot.Readout)).get_text()
+    values = {name: float(value) for name, value in (line.split() for line in readout.splitlines())}
+    # (2, 1, 4, 3) vs (1, 1, 3, 3): overlap 1 x 2 = 2, union 6: IoU 1/3; hull 3 x 2 = 6: GIoU 1/3;
+    # centres (3, 2) and (2, 2), hull diagonal^2 = 9 + 4: DIoU loss = 1 - 1/3 + 1/13.
+    assert values["iou_loss"] == pytest.approx(2 / 3, abs=5e-4)
+    assert values["giou_loss"] == pytest.approx(2 / 3, abs=5e-4)
+    assert values["diou_loss"] == pytest.approx(2 / 3 + 1 / 13, abs=5e-4)
+    ciou = losses.REGISTRY["ciou_loss"](np.array([[2.0, 1.0, 4.0, 3.0]]), np.array([[1.0, 1.0, 3.0, 3.0]]))
+    assert values["ciou_loss"] == pytest.approx(float(ciou[0]), abs=5e-4)
+
+
+def test_finite_difference_explorer_by_hand():
+    explorer = widgets.finite_difference_explorer()
+    set_and_check_changed(explorer, "h", 1e-3)
+    ax = explorer.figure.axes[0]
+    picked = ax.collections[-1].get_offsets()
+    assert np.all(picked[:, 0] == 1e-3)
+    at = fd_error(np.sin, np.cos, 1.0, steps=[1e-3])
+    np.testing.assert_allclose(picked[:, 1], [max(v[0], plot.ERROR_FLOOR) for v in at.errors.values()], rtol=1e-12)
+    central64 = abs((np.sin(1 + 1e-3) - np.sin(1 - 1e-3)) / 2e-3 - np.cos(1)) / np.cos(1)
+    assert central64 in picked[:, 1] or np.isclose(picked[list(at.errors).index(("central", "float64")), 1], central64, rtol=1e-6)
+    set_and_check_changed(explorer, "x0", 0.5)
+    set_and_check_changed(explorer, "function", "exp")
+    curve = fd_error(np.exp, np.exp, 0.5)
+    lines = {line.get_label(): line for line in ax.lines}
+    np.testing.assert_allclose(lines["forward float64"].get_ydata(), np.maximum(curve.errors["forward", "float64"], plot.ERROR_FLOOR))
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+ALL = [widgets.loss_explorer, widgets.activation_explorer, widgets.descent_explorer, widgets.outlier_explorer,
+       widgets.focal_explorer, widgets.softmax_explorer, widgets.box_explorer, widgets.finite_difference_explorer]
+
+
+@pytest.mark.parametrize("make", ALL, ids=lambda make: make.__name__)
+def test_blitted_frames_match_a_full_redraw_and_reuse_artists(make):
+    """After many steps the fast frame equals drawing the whole figure afresh, with no new artists or figures."""
+    explorer = make()
+    figure = explorer.figure
+    count = sum(len(ax.get_children()) for ax in figure.axes)
+    for name, control in explorer.controls.items():
+        if name == "name":
+            continue
+        for value in _moves(control):
+            control.value = value
+    assert explorer.figure is figure
+    assert sum(len(ax.get_children()) for ax in figure.axes) == count
+    fast = frame(explorer)
+    explorer._blitter._key = None  # forget the cached background: the next frame is drawn whole
+    explorer.update()
+    np.testing.assert_array_equal(frame(explorer), fast, err_msg="a blitted frame differs from a full redraw")
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=figure.dpi)
+    saved = np.asarray(PIL.Image.open(out).convert("RGB"))
+    assert saved.shape == fast.shape
+    differing = np.any(saved != fast, axis=2).mean()
+    # Moving artists are drawn last, over grid lines (savefig interleaves them): a few pixels differ.
+    assert differing < 0.03, f"{differing:.2%} of pixels differ from savefig"
+
+
+def test_png_encoder_is_lossless():
+    explorer = widgets.box_explorer()
+    rgba = np.asarray(explorer.figure.canvas.buffer_rgba())
+    np.testing.assert_array_equal(frame(explorer), rgba[..., :3])
+
+
+def test_naive_png_draws_the_same_values():
+    explorer = widgets.softmax_explorer()
+    naive = np.asarray(PIL.Image.open(io.BytesIO(explorer.naive_png(z0=-2.0))).convert("RGB"))
+    assert naive.shape == frame(explorer).shape
+    assert explorer.controls["z0"].value == 2.0, "naive_png leaves the explorer alone"
