@@ -31,6 +31,7 @@ from lossviz.losses import (
     soft_margin_loss,
     squared_hinge,
 )
+from tests.losses.test_regression import by_keyword, torch_reduce
 
 REDUCTIONS = ("none", "mean", "sum")
 EXAMPLES = 12  # per option combination
@@ -39,22 +40,6 @@ SHAPES = array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
 # Half-integers make ties at margins 0, 0.5, 1 and 2 common; the wide floats, large scores.
 SCORES = st.one_of(st.integers(-8, 8).map(lambda k: k / 2), st.floats(-1e6, 1e6, allow_subnormal=False))
 LABELS = st.sampled_from([-1.0, 1.0])
-
-
-def by_keyword(function):
-    """torch's counterpart of ``function``, called with keyword arguments.
-
-    torchcheck passes the arguments it bound positionally, which would land ``reduction``
-    on torch's deprecated ``size_average`` (see the report); names are the same, so
-    passing them by name is exact.
-    """
-    torch_function = resolve_torch(function.torch)
-    signature = inspect.signature(function.forward)
-    return lambda *args, **kwargs: torch_function(**signature.bind(*args, **kwargs).arguments)
-
-
-def torch_reduce(losses, reduction):
-    return {"none": losses, "mean": losses.mean(), "sum": losses.sum()}[reduction]
 
 
 @st.composite
@@ -212,7 +197,9 @@ def _torch_squared_hinge(input, target, margin=1.0, reduction="mean"):
     return torch_reduce(torch.relu(margin - target * input) ** 2, reduction)
 
 
-@pytest.mark.parametrize("function, reference", [(hinge, _torch_hinge), (squared_hinge, _torch_squared_hinge)], ids=["hinge", "squared_hinge"])
+@pytest.mark.parametrize(
+    "function, reference", [(hinge, _torch_hinge), (squared_hinge, _torch_squared_hinge)], ids=["hinge", "squared_hinge"]
+)
 @pytest.mark.parametrize("margin_", [0.5, 1.0])
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @settings(max_examples=EXAMPLES)
