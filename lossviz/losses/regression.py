@@ -64,7 +64,7 @@ def _nonnegative(name: str, array: np.ndarray, meaning: str) -> None:
         raise ValueError(f"{name} must be >= 0 ({meaning}), got a minimum of {np.nanmin(array)}")
 
 
-def _forward(losses: np.ndarray, reduction: str, weight: np.ndarray | None, denominator: float | None) -> np.ndarray:
+def _weighted_reduce(losses: np.ndarray, reduction: str, weight: np.ndarray | None, denominator: float | None) -> np.ndarray:
     """Per-element losses, times ``weight`` if given, reduced."""
     return reduce(losses if weight is None else weight * losses, reduction, denominator)
 
@@ -102,7 +102,7 @@ def mse_loss(input: Any, target: Any, reduction: str = "mean", weight: Any = Non
     x, y = _pair(input, target)
     w = _weight(weight, x)
     check(reduction)
-    return _forward((x - y) ** 2, reduction, w, _weighted_mean_denominator(w))
+    return _weighted_reduce((x - y) ** 2, reduction, w, _weighted_mean_denominator(w))
 
 
 @mse_loss.gradient
@@ -124,7 +124,7 @@ def l1_loss(input: Any, target: Any, reduction: str = "mean", weight: Any = None
     x, y = _pair(input, target)
     w = _weight(weight, x)
     check(reduction)
-    return _forward(np.abs(x - y), reduction, w, _weighted_mean_denominator(w))
+    return _weighted_reduce(np.abs(x - y), reduction, w, _weighted_mean_denominator(w))
 
 
 @l1_loss.gradient
@@ -196,7 +196,7 @@ def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 
     w = _weight(weight, x)
     delta = positive("delta", delta)
     check(reduction)
-    return _forward(delta * _smooth_l1(x - y, delta), reduction, w, None)
+    return _weighted_reduce(delta * _smooth_l1(x - y, delta), reduction, w, None)
 
 
 @huber_loss.gradient

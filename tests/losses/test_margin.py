@@ -261,10 +261,16 @@ BAD = [
 ]
 
 
+@pytest.mark.parametrize("part", ["value", "grad"])
 @pytest.mark.parametrize("function, args, kwargs, error, name", BAD, ids=[f"{f.name}-{n}" for f, _, _, _, n in BAD])
-def test_bad_input_names_the_argument(function, args, kwargs, error, name):
+def test_bad_input_names_the_argument(function, args, kwargs, error, name, part):
     with pytest.raises(error, match=rf"^{name}\b"):
-        function(*args, **kwargs)
+        (function if part == "value" else function.grad)(*args, **kwargs)
+
+
+def test_bad_grad_output_names_it():
+    with pytest.raises(ValueError, match=r"^grad_output\b"):
+        multi_margin_loss.grad(X, np.array([0, 1]), reduction="none", grad_output=np.ones(3))
 
 
 NAN = np.array([[1.0, np.nan]])

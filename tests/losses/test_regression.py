@@ -460,14 +460,20 @@ BAD = [
     (quantile, (X, X), {"quantile": 1.0}, ValueError, "quantile"),
     (quantile, (X, X), {"quantile": -0.1}, ValueError, "quantile"),
     (log_cosh, (X, [[0.0], [1.0, 2.0]]), {}, TypeError, "target"),
-    (mse_loss.grad, (X, X), {"reduction": "mean", "grad_output": np.ones(2)}, ValueError, "grad_output"),
 ]
 
 
-@pytest.mark.parametrize("function, args, kwargs, error, name", BAD, ids=[f"{f.__name__}-{n}" for f, _, _, _, n in BAD])
-def test_bad_input_names_the_argument(function, args, kwargs, error, name):
+@pytest.mark.parametrize("part", ["value", "grad"])
+@pytest.mark.parametrize("function, args, kwargs, error, name", BAD, ids=[f"{f.name}-{n}" for f, _, _, _, n in BAD])
+def test_bad_input_names_the_argument(function, args, kwargs, error, name, part):
     with pytest.raises(error, match=rf"^{name}\b"):
-        function(*args, **kwargs)
+        (function if part == "value" else function.grad)(*args, **kwargs)
+
+
+@pytest.mark.parametrize("reduction, grad_output", [("mean", np.ones(2)), ("none", np.ones(3))])
+def test_bad_grad_output_names_it(reduction, grad_output):
+    with pytest.raises(ValueError, match=r"^grad_output\b"):
+        huber_loss.grad(X, X, reduction=reduction, grad_output=grad_output)
 
 
 NAN = np.array([1.0, np.nan])
