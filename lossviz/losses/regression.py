@@ -269,28 +269,38 @@ def poisson_nll_loss_grad(
     return _backward(derivative, reduction, grad_output)
 
 
-def _gaussian_args(input: Any, target: Any, var: Any, eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, ...]]:
-    """Checked ``input``, ``target``, ``var`` broadcastable to the input, and var's own shape.
+def _one_dim_of_one(shape: tuple[int, ...], other: tuple[int, ...]) -> bool:
+    """``other`` is ``shape`` with exactly one of its dimensions replaced by 1 (so it broadcasts)."""
+    return len(other) == len(shape) and [b for a, b in zip(shape, other) if a != b] == [1]
 
-    torch accepts a scalar ``var``, ``var`` of the input's shape, ``var`` of the input's
-    shape without its last dimension (one variance per row: unsqueezed), or ``var`` with
-    the input's number of dimensions and exactly one dimension of size 1 where the input's
-    differs (broadcast).
+
+def _gaussian_args(
+    input: Any, target: Any, var: Any, eps: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, ...], float]:
+    """Checked ``input``, ``target`` and ``var`` broadcast to the input, var's own shape, and ``eps``.
+
+    torch accepts a ``target`` of the input's shape or of that shape with one dimension
+    of 1; and a scalar ``var``, ``var`` of the input's shape, of the input's shape without
+    its last dimension (one variance per row: unsqueezed), or with one dimension of 1.
     """
-    x, y = _pair(input, target)
+    x = as_float("input", input)
+    y = as_float("target", target)
+    if y.shape != x.shape and not _one_dim_of_one(x.shape, y.shape):
+        raise ValueError(f"target must have the input's shape {x.shape}, or that shape with one dimension set to 1; got {y.shape}")
     v = as_float("var", var)
     shape = v.shape
     if v.ndim == 0 or shape == x.shape:
         pass
     elif shape == x.shape[:-1]:
         v = v[..., None]
-    elif not (v.ndim == x.ndim and [s for a, s in zip(x.shape, shape) if a != s] == [1]):
+    elif not _one_dim_of_one(x.shape, shape):
         raise ValueError(
             f"var must be a scalar, have the input's shape {x.shape}, the input's shape without its last "
             f"dimension {x.shape[:-1]}, or the input's shape with one dimension set to 1; got {shape}"
         )
     _nonnegative("var", v, "a variance")
-    return x, y, v, shape
+    eps = positive("eps", eps, allow_zero=True)
+    return x, np.broadcast_to(y, x.shape), v, shape, eps
 
 
 @loss(
@@ -303,10 +313,11 @@ def gaussian_nll_loss(
 ) -> np.ndarray:
     """Negative log-likelihood of ``target ~ Normal(mean=input, variance=var)``.
 
-    Shapes: ``input`` and ``target`` ``(N, *)`` of one shape; ``var`` a scalar, the same
-    shape, ``(N, *)`` minus the last dimension (one variance per row), or the same number
-    of dimensions with one of them 1 (e.g. ``(N, 1)`` for ``(N, D)``): broadcast as torch
-    does. Output: the input's shape for ``"none"``, else a scalar (mean over all elements).
+    Shapes: ``input`` ``(N, *)``; ``target`` the same, or with one dimension 1; ``var`` a
+    scalar, the input's shape, ``(N, *)`` minus the last dimension (one variance per row),
+    or the same number of dimensions with one of them 1 (e.g. ``(N, 1)`` for ``(N, D)``):
+    broadcast as torch does. Output: the input's shape for ``"none"``, else a scalar (mean
+    over all elements).
 
     ``var`` is clamped below at ``eps`` (torch does this without autograd, so the
     gradient w.r.t. ``var`` is the formula's, evaluated at the clamped value, even where
@@ -314,8 +325,7 @@ def gaussian_nll_loss(
     ``v = max(var, eps)``: ``d l/d x = (x - y)/v``; ``d l/d var = (1/v - (x - y)^2/v^2)/2``,
     summed over the dimensions ``var`` was broadcast along. Negative ``var`` is an error.
     """
-    x, y, v, _ = _gaussian_args(input, target, var, eps)
-    eps = positive("eps", eps, allow_zero=True)
+    x, y, v, _, eps = _gaussian_args(input, target, var, eps)
     check(reduction)
     v = np.maximum(v, eps)
     losses = 0.5 * (np.log(v) + (x - y) ** 2 / v)
@@ -335,8 +345,7 @@ def gaussian_nll_loss_grad(
     *,
     grad_output: Any = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    x, y, v, var_shape = _gaussian_args(input, target, var, eps)
-    eps = positive("eps", eps, allow_zero=True)
+    x, y, v, var_shape, eps = _gaussian_args(input, target, var, eps)
     check(reduction)
     v = np.maximum(v, eps)
     d = x - y

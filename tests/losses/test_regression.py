@@ -240,9 +240,14 @@ def _torch_gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction
 
 @st.composite
 def gaussian_data(draw, layout: str):
-    """(input, target, var): ``var`` in ``layout``, with entries of 0 and below eps (clamped)."""
+    """(input, target, var): ``var`` in ``layout``, with entries of 0 and below eps (clamped).
+
+    The target has, at times, one dimension of 1 (broadcast, as torch documents).
+    """
     shape = draw(array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4))
     x, y = draw(pairs(finite(1e6), shape=shape))
+    if draw(st.booleans()):
+        y = np.take(y, [0], axis=draw(st.integers(0, len(shape) - 1)))
     variances = st.one_of(st.floats(0, 2e-6), st.floats(0, 1e6, allow_subnormal=False))
     if layout == "scalar":
         return x, y, draw(variances)
@@ -455,6 +460,7 @@ BAD = [
     (gaussian_nll_loss, (X, X, np.ones((2, 4))), {}, ValueError, "var"),
     (gaussian_nll_loss, (X, X, np.ones((2, 1, 3))), {}, ValueError, "var"),
     (gaussian_nll_loss, (X, X, 1.0), {"eps": -1e-6}, ValueError, "eps"),
+    (gaussian_nll_loss, (X, np.zeros((1, 1)), 1.0), {}, ValueError, "target"),
     (rmse, (np.array(["a", "b"]), np.zeros(2)), {}, TypeError, "input"),
     (mape, (X, X), {"eps": 0.0}, ValueError, "eps"),
     (quantile, (X, X), {"quantile": 1.0}, ValueError, "quantile"),
