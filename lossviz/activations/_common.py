@@ -1,8 +1,8 @@
-"""Shared plumbing of the activations: argument checks and the element-wise VJP.
+"""Shared plumbing of the activations: argument checks, the chain rule, stable primitives.
 
 Every activation reads its ``input`` through ``as_input`` and every element-wise
 gradient returns ``vjp(f'(x), grad_output)``, so the checks and the chain rule live here
-once.
+once; so do the overflow-free sigmoid, sech^2 and softplus several modules build on.
 """
 
 from __future__ import annotations
@@ -24,13 +24,18 @@ def real(name: str, value: Any) -> float:
     return in_range(name, value, -np.inf, np.inf)
 
 
+def upstream(output: np.ndarray, grad_output: Any) -> np.ndarray:
+    """``grad_output`` checked against the output's shape; ones of that shape if None."""
+    if grad_output is None:
+        return np.ones_like(output)
+    grad_output = as_float("grad_output", grad_output)
+    same_shape("output", output, "grad_output", grad_output)
+    return grad_output
+
+
 def vjp(derivative: np.ndarray, grad_output: Any) -> np.ndarray:
     """Chain rule of an element-wise f: ``grad_output * f'(x)``; ``f'(x)`` itself if None."""
-    if grad_output is None:
-        return derivative
-    grad_output = as_float("grad_output", grad_output)
-    same_shape("output", derivative, "grad_output", grad_output)
-    return grad_output * derivative
+    return derivative if grad_output is None else upstream(derivative, grad_output) * derivative
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .._validate import axis
-from ._common import as_input, sigmoid, vjp
+from ._common import as_input, sigmoid, upstream
 from ._registry import activation
 
 __all__ = ["softmax", "log_softmax", "softmin", "glu"]
@@ -53,9 +53,13 @@ def _log_softmax(x: np.ndarray, dim: int) -> np.ndarray:
     return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
 
 
-def _softmax_vjp(probs: np.ndarray, grad_output: Any, dim: int) -> np.ndarray:
+def _upstream(probs: np.ndarray, grad_output: Any) -> np.ndarray:
+    """``grad_output`` (ones if None) of the output's shape; a 0-d one acts as shape (1,)."""
+    return upstream(probs, None if grad_output is None else np.atleast_1d(grad_output))
+
+
+def _softmax_vjp(probs: np.ndarray, g: np.ndarray, dim: int) -> np.ndarray:
     """J^T g for J = diag(p) - p p^T along ``dim``: ``p * (g - sum(g p))``."""
-    g = vjp(np.ones_like(probs), grad_output)
     return probs * (g - np.sum(g * probs, axis=dim, keepdims=True))
 
 
@@ -114,8 +118,8 @@ def softmax(input: Any, dim: int | None = None) -> np.ndarray:
 @softmax.gradient
 def softmax_grad(input: Any, dim: int | None = None, *, grad_output: Any = None) -> np.ndarray:
     x, dim = _prepared("softmax", input, dim)
-    g = None if grad_output is None else np.atleast_1d(grad_output)
-    return _restore(_softmax_vjp(_softmax(x, dim), g, dim), input)
+    probs = _softmax(x, dim)
+    return _restore(_softmax_vjp(probs, _upstream(probs, grad_output), dim), input)
 
 
 def softmax_jacobian(input: Any, dim: int | None = None) -> np.ndarray:
@@ -144,7 +148,7 @@ def log_softmax(input: Any, dim: int | None = None) -> np.ndarray:
 def log_softmax_grad(input: Any, dim: int | None = None, *, grad_output: Any = None) -> np.ndarray:
     x, dim = _prepared("log_softmax", input, dim)
     probs = _softmax(x, dim)
-    g = vjp(np.ones_like(probs), None if grad_output is None else np.atleast_1d(grad_output))
+    g = _upstream(probs, grad_output)
     return _restore(g - probs * np.sum(g, axis=dim, keepdims=True), input)
 
 
@@ -171,8 +175,8 @@ def softmin(input: Any, dim: int | None = None) -> np.ndarray:
 @softmin.gradient
 def softmin_grad(input: Any, dim: int | None = None, *, grad_output: Any = None) -> np.ndarray:
     x, dim = _prepared("softmin", input, dim)
-    g = None if grad_output is None else np.atleast_1d(grad_output)
-    return _restore(-_softmax_vjp(_softmax(-x, dim), g, dim), input)
+    probs = _softmax(-x, dim)
+    return _restore(-_softmax_vjp(probs, _upstream(probs, grad_output), dim), input)
 
 
 def softmin_jacobian(input: Any, dim: int | None = None) -> np.ndarray:
@@ -213,7 +217,7 @@ def glu(input: Any, dim: int = -1) -> np.ndarray:
 @glu.gradient
 def glu_grad(input: Any, dim: int = -1, *, grad_output: Any = None) -> np.ndarray:
     a, b, dim = _glu_halves(input, dim)
-    g = vjp(np.ones_like(a), grad_output)
+    g = upstream(a, grad_output)
     gate = sigmoid(b)
     return np.concatenate([g * gate, g * a * gate * sigmoid(-b)], axis=dim)
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .._validate import as_float, positive
-from ._common import as_input, real, vjp
+from ._common import as_input, real, upstream, vjp
 from ._registry import activation
 
 __all__ = [
@@ -123,13 +123,13 @@ def prelu(input: Any, weight: Any) -> np.ndarray:
 def prelu_grad(input: Any, weight: Any, *, grad_output: Any = None) -> tuple[np.ndarray, np.ndarray]:
     x = as_input(input)
     w, slopes = _prelu_slopes(x, weight)
-    upstream = vjp(np.ones_like(x), grad_output)
-    per_entry = np.where(x > 0, 0.0, x) * upstream
+    g = upstream(x, grad_output)
+    per_entry = np.where(x > 0, 0.0, x) * g
     if w.size == 1:
         weight_grad = np.sum(per_entry).reshape(w.shape)
     else:
         weight_grad = per_entry.sum(axis=tuple(a for a in range(x.ndim) if a != 1))
-    return _leaky_derivative(x, slopes) * upstream, weight_grad
+    return _leaky_derivative(x, slopes) * g, weight_grad
 
 
 def _rrelu_slope(lower: Any, upper: Any) -> float:
