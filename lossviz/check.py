@@ -524,9 +524,13 @@ def torchcheck(
             else:
                 tensors[name] = torch.tensor(array, dtype=torch.float64, requires_grad=name in function.wrt)
     ours = np.asarray(function(*args, **kwargs), dtype=np.float64)
-    torch_arguments = inspect.signature(function.forward).bind(*args, **kwargs)
-    torch_arguments.arguments.update(tensors)
-    theirs = torch_function(*torch_arguments.args, **torch_arguments.kwargs)
+    # Call torch the way the caller called lossviz: positional stays positional, keyword
+    # stays keyword (torch keeps deprecated arguments such as size_average in its
+    # positional slots, so re-binding everything positionally would shift them).
+    positional_names = list(bound.arguments)[: len(args)]
+    torch_args = [tensors.get(name, value) for name, value in zip(positional_names, args)]
+    torch_kwargs = {name: tensors.get(name, value) for name, value in kwargs.items()}
+    theirs = torch_function(*torch_args, **torch_kwargs)
     if grad_output is None:
         grad_output = np.random.default_rng(seed).standard_normal(ours.shape)
     grad_output = np.asarray(grad_output, dtype=np.float64)

@@ -36,23 +36,32 @@ def matches_torch():
     return compare
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
-    if not hasattr(session.config, "workerinput"):
-        for stale in COUNTS_DIR.glob("*.json"):
-            stale.unlink()
+def pytest_configure(config: pytest.Config) -> None:
+    # One folder per run, shared by its xdist workers (they inherit the environment), so
+    # concurrent runs never count or delete each other's comparisons.
+    os.environ.setdefault("LOSSVIZ_COUNTS_RUN", f"run-{os.getpid()}")
+
+
+def _run_dir() -> Path:
+    return COUNTS_DIR / os.environ["LOSSVIZ_COUNTS_RUN"]
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     worker = getattr(session.config, "workerinput", {}).get("workerid", "main")
     if _cases:
-        COUNTS_DIR.mkdir(parents=True, exist_ok=True)
-        (COUNTS_DIR / f"{worker}-{os.getpid()}.json").write_text(json.dumps(_cases))
+        _run_dir().mkdir(parents=True, exist_ok=True)
+        (_run_dir() / f"{worker}.json").write_text(json.dumps(_cases))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if hasattr(terminalreporter.config, "workerinput"):
+        return  # xdist workers run this hook too; only the controller adds up
     total: Counter[str] = Counter()
-    for path in COUNTS_DIR.glob("*.json"):
+    for path in _run_dir().glob("*.json"):
         total.update(json.loads(path.read_text()))
+        path.unlink()
+    if _run_dir().exists():
+        _run_dir().rmdir()
     if total:
         terminalreporter.section("torch comparisons passed, per function")
         for name, count in sorted(total.items()):
