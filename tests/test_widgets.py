@@ -376,3 +376,14 @@ def test_naive_png_draws_the_same_values():
     naive = np.asarray(PIL.Image.open(io.BytesIO(explorer.naive_png(z0=-2.0))).convert("RGB"))
     assert naive.shape == frame(explorer).shape
     assert explorer.controls["z0"].value == 2.0, "naive_png leaves the explorer alone"
+
+
+def test_bad_names_and_parameters_are_reported():
+    with pytest.raises(ValueError, match="name must be one of"):
+        widgets.loss_explorer("no_such_loss")
+    with pytest.raises(TypeError, match="no control named slope"):
+        widgets.loss_explorer("huber_loss", slope=1.0)
+    with pytest.raises(ValueError, match="no view as a function of one scalar"):
+        plot.view("triplet_margin_loss")
+    with pytest.raises(ValueError, match="acts along a dimension"):
+        plot.view("softmax")
