@@ -11,9 +11,9 @@ from typing import Any
 from . import activations, check, losses
 
 __version__ = "0.1.0"
-__all__ = ["activations", "check", "data", "losses", "plot", "widgets"]
+__all__ = ["activations", "check", "data", "descent", "graph", "losses", "plot", "widgets"]
 
-_LAZY = ("data", "plot", "widgets")
+_LAZY = ("data", "descent", "graph", "plot", "widgets")
 
 
 def __getattr__(name: str) -> Any:
