@@ -288,6 +288,10 @@ def test_one_wrong_answer_loses_exactly_its_points(course: Course, tmp_path: Pat
     assert float(rows["exercises"]["score"]) == outcomes["exercises"].score
     assert float(rows["exercises"]["max_score"]) == sum(points(FIXTURE).values())
 
+    # ...and the learner's feedback says what is wrong: which entry, expected vs got.
+    [page] = cw.feedback(course.root, students=["wrong"], assignments=["exercises"])
+    assert "square([1, -2]) is wrong" in page.read_text()
+
 
 @pytest.mark.slow
 def test_answers_that_raise_or_loop_forever_score_zero_and_the_rest_is_graded(course: Course) -> None:

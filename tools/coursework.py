@@ -25,6 +25,7 @@ raising: every call here is checked and a failure raises ``CourseworkError`` wit
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import sys
@@ -32,7 +33,7 @@ import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -171,10 +172,10 @@ class Outcome:
         return f"{self.student:16s} {self.assignment:28s} {self.score:g} / {self.max_score:g}"
 
 
-def submissions(root: Path = COURSE) -> list[tuple[str, str]]:
-    """Every (student, assignment) with a submitted notebook, sorted."""
-    found = Path(root).glob("submitted/*/*/*.ipynb")
-    return sorted({(nb.parent.parent.name, nb.parent.name) for nb in found if nb.stem == nb.parent.name})
+def found(root: Path = COURSE, stage: str = "submitted") -> list[tuple[str, str]]:
+    """Every (student, assignment) with a notebook in ``stage`` ("submitted", "autograded"), sorted."""
+    notebooks = Path(root).glob(f"{stage}/*/*/*.ipynb")
+    return sorted({(nb.parent.parent.name, nb.parent.name) for nb in notebooks if nb.stem == nb.parent.name})
 
 
 def autograde(
@@ -191,7 +192,7 @@ def autograde(
     are still graded. Cells that raise or run past ``timeout`` just score zero.
     """
     grader = api(root, timeout=timeout)
-    pending = submissions(root)
+    pending = found(root, "submitted")
     order = list(assignments) or sorted({assignment for _, assignment in pending})
     outcomes = []
     for assignment in order:
@@ -208,21 +209,26 @@ def autograde(
     return outcomes
 
 
-def scores(root: Path, assignment: str, student: str) -> dict[str, tuple[float, float]]:
-    """grade_id -> (score, max_score) of every graded cell of an autograded notebook."""
+@contextlib.contextmanager
+def gradebook(root: Path = COURSE) -> Iterator[Any]:
+    """The course's nbgrader ``Gradebook``, closed afterwards."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(api(root).coursedir.db_url) as gradebook:
-        notebook = gradebook.find_submission_notebook(assignment, assignment, student)
+    with Gradebook(api(root).coursedir.db_url) as opened:
+        yield opened
+
+
+def scores(root: Path, assignment: str, student: str) -> dict[str, tuple[float, float]]:
+    """grade_id -> (score, max_score) of every graded cell of an autograded notebook."""
+    with gradebook(root) as book:
+        notebook = book.find_submission_notebook(assignment, assignment, student)
         return {grade.name: (float(grade.score), float(grade.max_score)) for grade in notebook.grades}
 
 
 def total(root: Path, assignment: str, student: str) -> tuple[float, float]:
     """(score, max_score) of a student's autograded assignment."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(api(root).coursedir.db_url) as gradebook:
-        submission = gradebook.find_submission(assignment, student)
+    with gradebook(root) as book:
+        submission = book.find_submission(assignment, student)
         return float(submission.score), float(submission.max_score)
 
 
@@ -232,7 +238,7 @@ def feedback(
     """HTML feedback (scores and test output per exercise) for autograded submissions."""
     grader = api(root)
     made = []
-    for student, assignment in sorted({(nb.parent.parent.name, nb.parent.name) for nb in Path(root).glob("autograded/*/*/*.ipynb")}):
+    for student, assignment in found(root, "autograded"):
         if (students and student not in students) or (assignments and assignment not in assignments):
             continue
         _checked(grader.generate_feedback(assignment, student), f"feedback on {assignment} for {student}")
@@ -242,12 +248,11 @@ def feedback(
 
 def export(root: Path = COURSE, to: Path | None = None) -> Path:
     """Write every student's score per assignment to a CSV file (nbgrader's CSV format)."""
-    from nbgrader.api import Gradebook
     from nbgrader.plugins import CsvExportPlugin
 
     destination = Path(to) if to is not None else Path(root) / "grades.csv"
-    with Gradebook(api(root).coursedir.db_url) as gradebook:
-        CsvExportPlugin(to=str(destination)).export(gradebook)
+    with gradebook(root) as book:
+        CsvExportPlugin(to=str(destination)).export(book)
     return destination
 
 
