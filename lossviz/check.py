@@ -333,6 +333,54 @@ def _estimate(evaluate: Callable[[np.ndarray], Any], work: np.ndarray, i: int, h
     return _Estimate((plus - minus) / (2 * h), (centre - minus) / h, (plus - centre) / h, noise)
 
 
+# Rounding noise of f measured from 4th divided differences (as in More and Wild's
+# ECnoise): they cancel f's Taylor terms up to the cubic, leaving the rounding. Offsets
+# are uneven on purpose: on an even grid a staircase of roundings can be exactly linear
+# (log_cosh at 1e-5 gives a 4th difference of exactly 0). The bound used is a few sigma,
+# since three windows estimate sigma only roughly.
+NOISE_SAFETY = 4.0
+NOISE_OFFSETS = (-3.1, -1.9, -0.7, 0.0, 0.9, 2.3, 3.3)
+
+
+def _noise_at(evaluate: Callable[[np.ndarray], Any], work: np.ndarray, i: int, spacing: float, centre: float) -> float:
+    """sigma estimated from 4th divided differences of f at x_i + t * spacing."""
+    flat = work.reshape(-1)
+    original = float(flat[i].real)
+    values = []
+    for t in NOISE_OFFSETS:
+        flat[i] = original + t * spacing
+        values.append(centre if t == 0 else float(evaluate(work)))
+    flat[i] = original
+    offsets, samples = np.array(NOISE_OFFSETS), np.array(values)
+    sigmas = []
+    for start in range(len(offsets) - 4):
+        t = offsets[start : start + 5]
+        # weights of the 4th divided difference: 1 / prod_{k != j} (t_j - t_k)
+        weights = np.array([1 / np.prod([t[j] - t[k] for k in range(5) if k != j]) for j in range(5)])
+        sigmas.append(abs(weights @ samples[start : start + 5]) / np.sqrt(weights @ weights))
+    return float(np.sqrt(np.mean(np.square(sigmas))))
+
+
+def _measured_noise(evaluate: Callable[[np.ndarray], Any], work: np.ndarray, i: int, h: float, centre: float) -> float:
+    """sigma of f's own rounding along entry ``i``.
+
+    The bound 64 eps |f| / h assumes f is as precise as its value; a function that
+    cancels internally (log(cosh(x)) near 0 takes the log of a number near 1) is far
+    noisier than its small value suggests. A 4th difference at spacing s holds the
+    rounding plus s**4 times the 4th derivative; starting at the first step, the spacing
+    shrinks 100-fold while that drops the estimate 10**4-fold or more (curvature, which
+    falls 10**8-fold, as for sin at x = 1e5) and stops when it does not (only rounding
+    left) or gives exactly 0 (f no longer changes at all: the previous one is the rounding).
+    """
+    sigma = _noise_at(evaluate, work, i, h, centre)
+    for spacing in (h / 100, h / 10_000):
+        finer = _noise_at(evaluate, work, i, spacing, centre)
+        if finer == 0 or finer > sigma / 10_000:
+            break
+        sigma = finer
+    return sigma
+
+
 def _second_look(
     evaluate: Callable[[np.ndarray], Any],
     work: np.ndarray,
@@ -352,22 +400,15 @@ def _second_look(
     cannot hide behind a loose estimate. A kink is a jump between the one-sided slopes
     that stays put as the step shrinks 100-fold (a curve's jump shrinks with the step,
     rounding noise grows); there any value between the slopes (a subgradient) passes.
+    After the kink test, f's own rounding noise is measured (``_measured_noise``) and
+    counted in every level's tolerance.
     """
 
     def tolerance(value: float, noise: float) -> float:
         return atol + rtol * max(abs(analytic), abs(value)) + noise
 
-    found: dict[int, _Estimate] = {}
-    for level in LEVELS:
-        found[level] = _estimate(evaluate, work, i, h * 10.0**level, centre)
-        if level == -2:
-            jumps = [found[k].jump for k in (0, -1, -2)]
-            fine = found[-2]
-            limit = 100 * (atol + rtol * max(abs(fine.left), abs(fine.right)) + fine.noise)
-            if min(jumps) >= 0.5 * max(jumps) and fine.jump > limit:
-                allowed = tolerance(max(abs(fine.left), abs(fine.right)), fine.noise)
-                low, high = sorted((fine.left, fine.right))
-                return fine.central, allowed, low - allowed <= analytic <= high + allowed, True
+    def settled(level: int) -> tuple[tuple[float, float, bool, bool], float] | None:
+        """A verdict from a triple around ``level`` that agrees, and the noise in its tolerance."""
         for middle in (level - 1, level, level + 1):
             triple = [found.get(k) for k in (middle - 1, middle, middle + 1)]
             if None in triple:
@@ -380,13 +421,50 @@ def _second_look(
             spread = atol + rtol * abs(mid.central) + noise
             if abs(low.central - mid.central) <= spread and abs(high.central - mid.central) <= spread:
                 allowed = tolerance(mid.central, noise)
-                return mid.central, allowed, abs(analytic - mid.central) <= allowed, False
+                return (mid.central, allowed, abs(analytic - mid.central) <= allowed, False), noise
             # Estimates closing in on the analytic value 50x per level (at the h**2 rate or
             # faster) converge to it, even where f' = 0 and no relative test applies
             # (x**5 at 0: the estimates are h**4, all different, all tending to 0).
             errors = [abs(estimate.central - analytic) for estimate in triple]
             if 50 * errors[0] <= errors[1] and 50 * errors[1] <= errors[2]:
-                return low.central, tolerance(low.central, noise), True, False
+                return (low.central, tolerance(low.central, noise), True, False), noise
+        return None
+
+    measured = 0.0
+    found: dict[int, _Estimate] = {}
+    # A triple resolved to rtol decides at once; one that agrees only within f's noise is
+    # a candidate, and after all levels the candidate with the tightest tolerance decides
+    # (rounding that is correlated between nearby points can make fine steps agree on a
+    # biased value; coarser steps, less noisy, then give the tighter verdict).
+    candidates: list[tuple[float, float, bool, bool]] = []
+    for level in LEVELS:
+        step = h * 10.0**level
+        found[level] = estimate = _estimate(evaluate, work, i, step, centre)
+        estimate.noise = max(estimate.noise, NOISE_SAFETY * measured / step)
+        if level == -2:
+            jumps = [found[k].jump for k in (0, -1, -2)]
+            fine = found[-2]
+            limit = 100 * (atol + rtol * max(abs(fine.left), abs(fine.right)) + fine.noise)
+            if min(jumps) >= 0.5 * max(jumps) and fine.jump > limit:
+                allowed = tolerance(max(abs(fine.left), abs(fine.right)), fine.noise)
+                low, high = sorted((fine.left, fine.right))
+                return fine.central, allowed, low - allowed <= analytic <= high + allowed, True
+            outcome = settled(level)
+            if outcome is not None and outcome[0][2]:
+                return outcome[0]  # a pass; counting more noise could only loosen it
+            # Measured only now: across a kink the 4th differences see the kink, not noise.
+            if not np.iscomplexobj(work):
+                measured = _measured_noise(evaluate, work, i, h, centre)
+                for k, earlier in found.items():
+                    earlier.noise = max(earlier.noise, NOISE_SAFETY * measured / (h * 10.0**k))
+        outcome = settled(level)
+        if outcome is not None:
+            verdict, noise = outcome
+            if noise <= rtol * max(abs(analytic), abs(verdict[0])):
+                return verdict
+            candidates.append(verdict)
+    if candidates:
+        return min(candidates, key=lambda verdict: verdict[1])
     return found[0].central, tolerance(found[0].central, found[0].noise), False, False
 
 
