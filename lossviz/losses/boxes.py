@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .. import _reduction
-from .._validate import as_float, same_shape
+from .._validate import as_float, positive, same_shape
 from ._registry import loss
 
 __all__ = ["iou_loss", "giou_loss", "diou_loss", "ciou_loss"]
@@ -46,8 +46,7 @@ def _boxes(name: str, value: Any) -> np.ndarray:
 
 def _check(boxes1: Any, boxes2: Any, reduction: str, eps: float) -> tuple[np.ndarray, np.ndarray]:
     _reduction.check(reduction)
-    if isinstance(eps, bool) or not np.isscalar(eps) or not np.isreal(eps) or not eps >= 0:
-        raise ValueError(f"eps must be a real number >= 0, got {eps!r}")
+    positive("eps", eps, allow_zero=True)
     predicted, target = _boxes("boxes1", boxes1), _boxes("boxes2", boxes2)
     same_shape("boxes1", predicted, "boxes2", target)
     return predicted, target

@@ -22,6 +22,7 @@ from .._validate import as_float, as_index, in_range, same_shape
 # aliased: triplet_margin_loss has an argument named ``positive``
 from .._validate import positive as _positive
 from ._registry import loss
+from .boxes import _lower  # torch.minimum's derivative, ties split in half (one copy, in boxes)
 from .classification import cross_entropy
 
 __all__ = [
@@ -103,11 +104,6 @@ def _pairwise_distance(x1: np.ndarray, x2: np.ndarray, p: float, eps: float) -> 
     else:
         distance = np.sum(np.abs(difference) ** p, axis=-1) ** (1 / p)
     return distance, _norm_grad(difference, distance, p)
-
-
-def _lower(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """d min(a, b) / da as torch.minimum backpropagates: 1, 1/2 at a tie, else 0."""
-    return np.where(a < b, 1.0, np.where(a == b, 0.5, 0.0))
 
 
 def _upstream(grad_output: Any, shape: tuple[int, ...], reduction: str) -> np.ndarray:
