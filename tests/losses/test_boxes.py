@@ -142,14 +142,22 @@ def box_pairs(draw, rows=st.integers(1, 5), flat=False):
 
 # ----------------------------------------------------------------- torch (torchvision) comparisons
 
-# rtol 1e-10, with every entry judged relative to at least FLOOR (torchcheck's atol), i.e.
-# entries below 1e-5 must agree to 1e-15 absolute. Why: a gradient entry is a sum of terms
-# of order 1/side (0.1 to 10 here), and some entries cancel to almost nothing, e.g.
-# d/dx1 of GIoU for boxes tied in x and apart in y is (-1.5 + 1 + 1.5 C/(C + eps)) / C,
-# about 1e-9; for identical boxes the IoU gradient is (1 - IoU) d_inter, 1 - IoU ~ eps.
-# Such an entry carries the rounding of its terms (~1e-16 each), in torch as in numpy, so
-# its relative error is ~1e-16 / |entry|: only an absolute comparison is meaningful.
+# rtol 1e-10, with every entry judged relative to at least FLOOR times the size of the
+# terms it is summed from (torchcheck's atol): smaller entries must agree to 1e-15 times
+# that size, absolutely. Why: a gradient entry is a sum of terms of order 1/side (d_iou
+# = (d_inter - IoU d_union)/union with d_inter ~ side), and some entries cancel to almost
+# nothing, e.g. d/dx1 of GIoU for boxes tied in x and apart in y is
+# (-1.5 + 1 + 1.5 C/(C + eps)) / C, about 1e-9; for identical boxes the IoU gradient is
+# (1 - IoU) d_inter/union with 1 - IoU ~ eps. Such an entry holds only the rounding of its
+# terms (1e-16 of their size), in torch as in numpy: only an absolute comparison means
+# anything there.
 FLOOR = 1e-5
+
+
+def _floor(*boxes):
+    """FLOOR times the size of the gradient terms, 1/side for the shortest side (at least 1)."""
+    sides = np.concatenate([np.ravel(b[..., 2:] - b[..., :2]) for b in boxes])
+    return FLOOR * max(1.0, 1 / sides.min(initial=np.inf))
 
 
 @pytest.mark.parametrize("function", LOSSES, ids=lambda f: f.name)
@@ -158,7 +166,7 @@ FLOOR = 1e-5
 @given(pair=box_pairs(), eps=st.sampled_from([1e-7, 0.0, 1e-3]))
 def test_matches_torchvision(matches_torch, function, reduction, pair, eps):
     boxes1, boxes2 = pair
-    matches_torch(function, boxes1, boxes2, reduction=reduction, eps=eps, torch_function=TORCHVISION[function], atol=FLOOR)
+    matches_torch(function, boxes1, boxes2, reduction=reduction, eps=eps, torch_function=TORCHVISION[function], atol=_floor(boxes1, boxes2))
 
 
 @pytest.mark.parametrize("function", LOSSES, ids=lambda f: f.name)
@@ -166,7 +174,7 @@ def test_matches_torchvision(matches_torch, function, reduction, pair, eps):
 @given(pair=box_pairs(flat=True), reduction=st.sampled_from(["none", "mean", "sum"]))
 def test_single_box_matches_torchvision(matches_torch, function, pair, reduction):
     boxes1, boxes2 = pair
-    matches_torch(function, boxes1, boxes2, reduction=reduction, torch_function=TORCHVISION[function], atol=FLOOR)
+    matches_torch(function, boxes1, boxes2, reduction=reduction, torch_function=TORCHVISION[function], atol=_floor(boxes1, boxes2))
 
 
 @pytest.mark.parametrize("function", LOSSES, ids=lambda f: f.name)
@@ -174,13 +182,13 @@ def test_single_box_matches_torchvision(matches_torch, function, pair, reduction
 def test_identical_boxes_match_torchvision(matches_torch, function, eps):
     """Every max/min ties (half the gradient each way) and IoU is 1 - eps/(area + eps)."""
     boxes = np.array([[0.0, 0.0, 1.0, 1.0], [-0.5, 0.25, 0.0, 1.25], [0.1, 0.2, 0.6, 0.45]])
-    matches_torch(function, boxes, boxes.copy(), eps=eps, torch_function=TORCHVISION[function], atol=FLOOR)
+    matches_torch(function, boxes, boxes.copy(), eps=eps, torch_function=TORCHVISION[function], atol=_floor(boxes))
 
 
 @pytest.mark.parametrize("function", LOSSES, ids=lambda f: f.name)
 def test_no_boxes_mean_is_zero_like_torchvision(matches_torch, function):
     empty = np.zeros((0, 4))
-    matches_torch(function, empty, empty, reduction="mean", torch_function=TORCHVISION[function], atol=FLOOR)
+    matches_torch(function, empty, empty, reduction="mean", torch_function=TORCHVISION[function])
     assert function(empty, empty, reduction="mean") == 0.0
     assert function.grad(empty, empty, reduction="mean").shape == (0, 4)
 
