@@ -3,7 +3,6 @@ public reference implementations (where it does not), hand values and finite dif
 
 from __future__ import annotations
 
-import inspect
 import math
 
 import numpy as np
@@ -57,24 +56,6 @@ def _triplet_floor(differences, p):
         ratio = np.abs(x) / np.where(norm > 0, norm, 1)
         sizes.extend(ratio[ratio > 0] ** (p - 1))
     return FLOOR * max(sizes)
-
-
-def _by_keyword(function):
-    """torch's own function, called with every argument after the tensors by keyword.
-
-    torchcheck passes the arguments in lossviz's order, positionally; torch's signature has
-    the deprecated ``size_average, reduce`` before ``reduction``, so ``reduction`` would land
-    in ``size_average``.
-    """
-    import torch.nn.functional as F
-
-    names = list(inspect.signature(function.forward).parameters)
-    torch_function = getattr(F, function.name)
-
-    def call(*args, **kwargs):
-        return torch_function(**dict(zip(names, args)), **kwargs)
-
-    return call
 
 
 def _reduce(losses, reduction):
@@ -167,9 +148,6 @@ def _labels(draw, shape, choices):
 # ----------------------------------------------------------------- torch's own losses
 
 
-TRIPLET, COSINE = _by_keyword(triplet_margin_loss), _by_keyword(cosine_embedding_loss)
-
-
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("swap", [False, True])
 @pytest.mark.parametrize("p", [0.5, 1, 1.5, 2, 3, math.inf])
@@ -185,7 +163,7 @@ def test_triplet_matches_torch(matches_torch, reduction, swap, p, data, margin, 
     assume(not swap or np.all((d_neg == d_swap) | (np.abs(d_neg - d_swap) > 1e-9)))
     assume(not swap or np.all(np.abs(margin + d_pos - np.minimum(d_neg, d_swap)) > 1e-9))
     atol = _triplet_floor(differences, p)
-    matches_torch(triplet_margin_loss, anchor, positive, negative, margin=margin, p=p, eps=eps, swap=swap, reduction=reduction, torch_function=TRIPLET, atol=atol)
+    matches_torch(triplet_margin_loss, anchor, positive, negative, margin=margin, p=p, eps=eps, swap=swap, reduction=reduction, atol=atol)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -195,13 +173,13 @@ def test_cosine_embedding_matches_torch(matches_torch, reduction, data, margin, 
     shape, (input1, input2) = data.draw(embeddings(2))
     target = _labels(data.draw, shape, [-1, 1])
     target = target.astype(np.float64) if float_target else target
-    matches_torch(cosine_embedding_loss, input1, input2, target, margin=margin, reduction=reduction, torch_function=COSINE, atol=_cosine_floor(input1, input2))
+    matches_torch(cosine_embedding_loss, input1, input2, target, margin=margin, reduction=reduction, atol=_cosine_floor(input1, input2))
 
 
 def test_triplet_defaults_match_torch(matches_torch):
     rng = np.random.default_rng(3)
     anchor, positive, negative = rng.standard_normal((3, 6, 4))
-    matches_torch(triplet_margin_loss, anchor, positive, negative, torch_function=TRIPLET, atol=FLOOR)
+    matches_torch(triplet_margin_loss, anchor, positive, negative, atol=FLOOR)
     # a satisfied triplet costs nothing and passes no gradient
     assert triplet_margin_loss(anchor, anchor, anchor + 10, reduction="none").max() == 0
     assert all(np.all(g == 0) for g in triplet_margin_loss.grad(anchor, anchor, anchor + 10))
@@ -213,17 +191,17 @@ def test_triplet_exactly_on_the_hinge_passes_the_gradient_like_torch(matches_tor
     assert triplet_margin_loss(anchor, positive, negative, margin=5.0, eps=0.0) == 0.0
     grads = triplet_margin_loss.grad(anchor, positive, negative, margin=5.0, eps=0.0)
     assert np.allclose(grads[2], [[-0.6, -0.8]], rtol=1e-15, atol=0)  # d/dn of -|a - n|: -(n - a)/|n - a|
-    matches_torch(triplet_margin_loss, anchor, positive, negative, margin=5.0, eps=0.0, torch_function=TRIPLET)
+    matches_torch(triplet_margin_loss, anchor, positive, negative, margin=5.0, eps=0.0)
 
 
 def test_cosine_zero_vector_has_cosine_zero_like_torch(matches_torch):
     zero, other = np.zeros((1, 3)), np.array([[1.0, 2.0, 2.0]])
     assert cosine_embedding_loss(zero, other, np.array([1])) == 1.0
-    matches_torch(cosine_embedding_loss, zero, other, np.array([1]), reduction="none", torch_function=COSINE, atol=FLOOR)
+    matches_torch(cosine_embedding_loss, zero, other, np.array([1]), reduction="none", atol=FLOOR)
     # a norm of 1e-7 puts torch's eps (1e-12 as a float32) at 1% of |x|^2: with eps = 1e-12
     # in float64 the loss would differ from torch's by 2e-10 relative
     tiny = np.array([[1e-7, 0.0, 0.0]])
-    matches_torch(cosine_embedding_loss, tiny, other, np.array([1]), reduction="none", torch_function=COSINE)
+    matches_torch(cosine_embedding_loss, tiny, other, np.array([1]), reduction="none")
 
 
 # ----------------------------------------------------------------- beyond torch, vs references
