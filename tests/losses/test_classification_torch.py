@@ -13,15 +13,13 @@ of ~1e-17 whose *relative* difference from torch's residue means nothing.
 
 from __future__ import annotations
 
-import inspect
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lossviz.check import resolve_torch
 from lossviz.losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -39,25 +37,10 @@ REDUCTIONS = ("none", "mean", "sum")
 CLASS_SHAPES = {"C": (4,), "NC": (5, 4), "NCdd": (3, 4, 2, 3)}
 
 
-def torch_by_keyword(function: Any) -> Callable[..., Any]:
-    """The torch counterpart called with keyword arguments only.
-
-    lossviz omits torch's deprecated ``size_average``/``reduce``, so its later arguments
-    sit at other positions than torch's; by name they line up.
-    """
-    signature = inspect.signature(function.forward)
-    reference = resolve_torch(function.torch)
-
-    def call(*args: Any, **kwargs: Any) -> Any:
-        return reference(**signature.bind(*args, **kwargs).arguments)
-
-    return call
-
-
 @pytest.fixture(scope="module")
 def compare(matches_torch):
     def run(function: Any, *args: Any, **kwargs: Any):
-        return matches_torch(function, *args, torch_function=torch_by_keyword(function), atol=ATOL, **kwargs)
+        return matches_torch(function, *args, atol=ATOL, **kwargs)
 
     return run
 

@@ -31,7 +31,7 @@ from lossviz.losses import (
     soft_margin_loss,
     squared_hinge,
 )
-from tests.losses.test_regression import by_keyword, torch_reduce
+from tests.losses.test_regression import torch_reduce
 
 REDUCTIONS = ("none", "mean", "sum")
 EXAMPLES = 12  # per option combination
@@ -87,7 +87,7 @@ def test_hinge_embedding_loss_matches_torch(matches_torch, reduction, margin_, d
     # Distances are >= 0 (as hinge_embedding_loss is meant for): a sum of signed ones
     # could cancel below what float64 resolves. Half-integers hit x == margin exactly.
     x, y = data
-    matches_torch(hinge_embedding_loss, x, y, margin=margin_, reduction=reduction, torch_function=by_keyword(hinge_embedding_loss))
+    matches_torch(hinge_embedding_loss, x, y, margin=margin_, reduction=reduction)
 
 
 @st.composite
@@ -113,7 +113,7 @@ def test_multi_margin_loss_matches_torch(matches_torch, reduction, p, margin_, w
     # Positive weights: the target's gradient sums the rivals' terms, all of one sign.
     weight = data.draw(arrays(np.float64, x.shape[-1], elements=st.floats(0.01, 10))) if weighted else None
     matches_torch(
-        multi_margin_loss, x, target, p=p, margin=margin_, weight=weight, reduction=reduction, torch_function=by_keyword(multi_margin_loss)
+        multi_margin_loss, x, target, p=p, margin=margin_, weight=weight, reduction=reduction
     )
 
 
@@ -137,7 +137,7 @@ def multi_label(draw):
 @given(data=multi_label())
 def test_multilabel_margin_loss_matches_torch(matches_torch, reduction, data):
     x, target = data
-    matches_torch(multilabel_margin_loss, x, target, reduction=reduction, torch_function=by_keyword(multilabel_margin_loss))
+    matches_torch(multilabel_margin_loss, x, target, reduction=reduction)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -146,7 +146,7 @@ def test_multilabel_margin_loss_matches_torch(matches_torch, reduction, data):
 def test_soft_margin_loss_matches_torch(matches_torch, reduction, data):
     # |x| <= 700: beyond ~710 torch's log1p(exp(-y x)) overflows to inf (lossviz stays finite, tested below).
     x, y = data
-    matches_torch(soft_margin_loss, x, y, reduction=reduction, torch_function=by_keyword(soft_margin_loss))
+    matches_torch(soft_margin_loss, x, y, reduction=reduction)
 
 
 def test_soft_margin_loss_is_finite_where_torchs_overflows():
@@ -170,7 +170,7 @@ def ranked_pairs(draw, margin_: float):
 @given(data=st.data())
 def test_margin_ranking_loss_matches_torch(matches_torch, reduction, margin_, data):
     x1, x2, y = data.draw(ranked_pairs(margin_))
-    matches_torch(margin_ranking_loss, x1, x2, y, margin=margin_, reduction=reduction, torch_function=by_keyword(margin_ranking_loss))
+    matches_torch(margin_ranking_loss, x1, x2, y, margin=margin_, reduction=reduction)
 
 
 def test_kink_conventions_by_hand():

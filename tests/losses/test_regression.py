@@ -62,18 +62,6 @@ def weighted_pairs(draw, values=finite(1e150)):
     return x, y, w
 
 
-def by_keyword(function):
-    """torch's counterpart of ``function``, called with keyword arguments.
-
-    torchcheck passes the arguments it bound positionally, which would land ``reduction``
-    on torch's deprecated ``size_average``; the names are the same, so passing them by
-    name is exact. (Shared with test_margin.py.)
-    """
-    torch_function = resolve_torch(function.torch)
-    signature = inspect.signature(function.forward)
-    return lambda *args, **kwargs: torch_function(**signature.bind(*args, **kwargs).arguments)
-
-
 def torch_reduce(losses, reduction):
     return {"none": losses, "mean": losses.mean(), "sum": losses.sum()}[reduction]
 
@@ -130,7 +118,7 @@ def test_beyond_torch_has_no_counterpart(function):
 @given(data=weighted_pairs())
 def test_mse_loss_matches_torch(matches_torch, reduction, weighted, data):
     x, y, w = data
-    matches_torch(mse_loss, x, y, reduction=reduction, weight=w if weighted else None, torch_function=by_keyword(mse_loss))
+    matches_torch(mse_loss, x, y, reduction=reduction, weight=w if weighted else None)
 
 
 @pytest.mark.parametrize("weighted", [False, True])
@@ -139,7 +127,7 @@ def test_mse_loss_matches_torch(matches_torch, reduction, weighted, data):
 @given(data=weighted_pairs())
 def test_l1_loss_matches_torch(matches_torch, reduction, weighted, data):
     x, y, w = data
-    matches_torch(l1_loss, x, y, reduction=reduction, weight=w if weighted else None, torch_function=by_keyword(l1_loss))
+    matches_torch(l1_loss, x, y, reduction=reduction, weight=w if weighted else None)
 
 
 def test_l1_gradient_is_zero_at_a_tie():
@@ -163,7 +151,7 @@ def pairs_near(draw, join: float):
 @given(data=st.data())
 def test_smooth_l1_loss_matches_torch(matches_torch, reduction, beta, data):
     x, y = data.draw(pairs_near(beta))
-    matches_torch(smooth_l1_loss, x, y, reduction=reduction, beta=beta, torch_function=by_keyword(smooth_l1_loss))
+    matches_torch(smooth_l1_loss, x, y, reduction=reduction, beta=beta)
 
 
 @pytest.mark.parametrize("weighted", [False, True])
@@ -174,7 +162,7 @@ def test_smooth_l1_loss_matches_torch(matches_torch, reduction, beta, data):
 def test_huber_loss_matches_torch(matches_torch, reduction, delta, weighted, data):
     x, y = data.draw(pairs_near(delta))
     w = data.draw(arrays(np.float64, x.shape, elements=st.floats(0.01, 100))) if weighted else None
-    matches_torch(huber_loss, x, y, reduction=reduction, delta=delta, weight=w, torch_function=by_keyword(huber_loss))
+    matches_torch(huber_loss, x, y, reduction=reduction, delta=delta, weight=w)
 
 
 @settings(max_examples=30)
@@ -218,7 +206,7 @@ def test_poisson_nll_loss_matches_torch(matches_torch, reduction, log_input, ful
     exact = slope == pull
     assume_no_cancellation([np.where(exact, 0, slope), np.where(exact, 0, -pull)], axis=())
     matches_torch(
-        poisson_nll_loss, x, y, log_input=log_input, full=full, eps=eps, reduction=reduction, torch_function=by_keyword(poisson_nll_loss)
+        poisson_nll_loss, x, y, log_input=log_input, full=full, eps=eps, reduction=reduction
     )
 
 
