@@ -297,7 +297,7 @@ class GradcheckReport:
 # f's curvature, e.g. sin at x = 1e5), then larger (f loses digits internally, so small
 # steps drown in its rounding, e.g. log(cosh(x)) near 0). Levels 0, -1, -2 come first
 # because together they also tell a kink from a curve.
-LEVELS = (0, -1, -2, -3, 1, 2, 3, 4, 5, -4, -5)
+LEVELS = (0, -1, -2, -3, 1, 2, 3, 4, 5, 6, 7, -4, -5)
 
 
 @dataclass
@@ -423,11 +423,14 @@ def _second_look(
                 allowed = tolerance(mid.central, noise)
                 return (mid.central, allowed, abs(analytic - mid.central) <= allowed, False), noise
             # Estimates closing in on the analytic value 50x per level (at the h**2 rate or
-            # faster) converge to it, even where f' = 0 and no relative test applies
-            # (x**5 at 0: the estimates are h**4, all different, all tending to 0).
+            # faster) as the step shrinks below the first one converge to it, even where
+            # f' = 0 and no relative test applies (x**5 at 0: the estimates are h**4, all
+            # different, all tending to 0). Not at coarser steps: there any wrong value is
+            # "closed in on" by errors that grow like h**2 away from it.
             errors = [abs(estimate.central - analytic) for estimate in triple]
-            if 50 * errors[0] <= errors[1] and 50 * errors[1] <= errors[2]:
-                return (low.central, tolerance(low.central, noise), True, False), noise
+            if middle <= -1 and 50 * errors[0] <= errors[1] and 50 * errors[1] <= errors[2]:
+                # the tolerance shown is what was accepted: the finest estimate's distance
+                return (low.central, max(tolerance(low.central, noise), errors[0]), True, False), noise
         return None
 
     measured = 0.0
