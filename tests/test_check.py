@@ -256,6 +256,18 @@ def test_lossviz_log_cosh_at_small_residuals(target_scale):
             gradcheck(f, target + residual, lambda v: grad(v) * 1.001)
 
 
+@pytest.mark.parametrize("method", METHODS)
+def test_tiny_inputs_beside_a_large_constant_still_judged(method):
+    # Found by hypothesis: f = 2x^3 - x^2 + 3x - 1 at x = 6.1e-5. The step scales with x,
+    # so the rounding of the constant -1 swamped it and a 0.1% error passed as noise.
+    f = lambda v: np.sum(2 * v**3 - v**2 + 3 * v - 1)  # noqa: E731
+    grad = lambda v: 6 * v**2 - 2 * v + 3  # noqa: E731
+    x = np.array([6.10351562e-05])
+    gradcheck(f, x, grad, method=method)
+    with pytest.raises(GradientCheckError):
+        gradcheck(f, x, lambda v: 1.001 * grad(v), method=method)
+
+
 # --------------------------------------------------------------------------- torchcheck
 
 
