@@ -427,14 +427,18 @@ def log_cosh(input: Any, target: Any, reduction: str = "mean") -> np.ndarray:
     """Log-cosh loss: ``log(cosh(x - y))``, about ``d^2/2`` for small and ``|d| - log 2`` for large residuals.
 
     Follows Keras' ``LogCosh`` (per element; Keras then averages). Shapes: ``input`` and
-    ``target`` of one shape. ``cosh`` overflows beyond ``|d| ~ 710``, so the stable form
-    ``|d| + log1p(exp(-2|d|)) - log 2`` is used (clamped at 0: rounding could otherwise give
-    ``-1e-16`` near ``d = 0``). Derivative: ``tanh(x - y)``, smooth everywhere.
+    ``target`` of one shape. ``cosh`` overflows beyond ``|d| ~ 710``, so for ``|d| >= 1`` the
+    form ``|d| + log1p(exp(-2|d|)) - log 2`` is used; below 1 that form cancels (``log 2``
+    against ``|d| + log 2``) and loses up to all digits, so there the identity
+    ``cosh d = 1 + 2 sinh^2(d/2)`` gives ``log1p(2 sinh^2(d/2))``, exact to rounding.
+    Derivative: ``tanh(x - y)``, smooth everywhere.
     """
     x, y = _pair(input, target)
     check(reduction)
     z = np.abs(x - y)
-    return reduce(np.maximum(z + np.log1p(np.exp(-2 * z)) - math.log(2), 0.0), reduction)
+    small = np.log1p(2 * np.sinh(np.minimum(z, 1.0) / 2) ** 2)
+    large = z + np.log1p(np.exp(-2 * z)) - math.log(2)
+    return reduce(np.where(z < 1, small, large), reduction)
 
 
 @log_cosh.gradient

@@ -365,6 +365,29 @@ def test_log_cosh_matches_torch_reexpression(matches_torch, reduction, data):
     matches_torch(log_cosh, x, y, reduction=reduction, torch_function=_torch_log_cosh, atol=1e-4)
 
 
+@pytest.mark.parametrize("d", [1e-8, 1e-5, 1e-3, 0.1, 0.9])
+def test_log_cosh_keeps_full_relative_precision_for_small_residuals(d):
+    # Two independent references: log(cosh d) in 50-digit decimal arithmetic, and for
+    # d <= 1e-3 the Taylor series d^2/2 - d^4/12 + d^6/45 - 17 d^8/2520 (by hand, from
+    # log cosh = integral of tanh; the next term is below 1e-16 relative there).
+    from decimal import Decimal, getcontext
+
+    getcontext().prec = 50
+    exact = float(((Decimal(d).exp() + (-Decimal(d)).exp()) / 2).ln())
+    assert log_cosh(d, 0.0) == pytest.approx(exact, rel=1e-15, abs=0)
+    assert log_cosh(-d, 0.0) == pytest.approx(exact, rel=1e-15, abs=0)
+    if d <= 1e-3:
+        series = d**2 / 2 - d**4 / 12 + d**6 / 45 - 17 * d**8 / 2520
+        assert log_cosh(d, 0.0) == pytest.approx(series, rel=1e-15, abs=0)
+
+
+@pytest.mark.parametrize("scale", [1e-5, 1e-3, 1.0, 1e2])
+def test_log_cosh_passes_gradcheck_at_every_residual_scale(scale):
+    rng = np.random.default_rng(int(-math.log10(scale) + 10))
+    x, y = scale * rng.standard_normal(20), np.zeros(20)
+    gradcheck(lambda v: log_cosh(v, y), x, lambda v: log_cosh.grad(v, y))
+
+
 def test_log_cosh_is_finite_where_cosh_overflows():
     assert log_cosh([1e4, -1e4], [0.0, 0.0], reduction="none").tolist() == [1e4 - math.log(2), 1e4 - math.log(2)]
     assert log_cosh.grad([1e4, -1e4], [0.0, 0.0], reduction="none").tolist() == [1.0, -1.0]
