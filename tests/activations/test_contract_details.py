@@ -105,26 +105,3 @@ def test_default_grad_output_is_ones():
     np.testing.assert_allclose(softmax.grad(x, dim=0), np.zeros(7), atol=1e-16)  # sum of p is constant
 
 
-@pytest.mark.parametrize("name", sorted(REGISTRY))
-def test_arguments_match_torch_signature_or_its_docstring(name):
-    """tests/test_contract.py skips torch builtins without a Python signature (gelu,
-    softplus, prelu, ...); their docstrings open with one, e.g. ``softplus(input, beta=1,
-    threshold=20) -> Tensor``, so compare with that (minus ``inplace``)."""
-    import ast
-    import inspect
-
-    import torch.nn.functional as F
-
-    torch_function = getattr(F, name)
-    try:
-        parameters = inspect.signature(torch_function).parameters
-        theirs = {key: value.default for key, value in parameters.items()}
-    except ValueError:
-        header = torch_function.__doc__.strip().splitlines()[0]
-        arguments = ast.parse(f"def f{header[header.index('('):header.index(')') + 1]}: pass").body[0].args
-        defaults = [inspect.Parameter.empty] * (len(arguments.args) - len(arguments.defaults))
-        defaults += [ast.literal_eval(default) for default in arguments.defaults]
-        theirs = {argument.arg: default for argument, default in zip(arguments.args, defaults)}
-    theirs = {key: value for key, value in theirs.items() if key not in ("inplace", "training", "_stacklevel", "dtype")}
-    ours = {key: value.default for key, value in inspect.signature(REGISTRY[name].forward).parameters.items()}
-    assert ours == theirs

@@ -8,7 +8,6 @@ from typing import Any, Callable
 
 import numpy as np
 import pytest
-import torch.nn.functional as F
 
 import lossviz.losses as losses
 from lossviz._validate import NonFiniteInputWarning
@@ -31,19 +30,6 @@ def test_module_exports_every_loss_and_registers_it():
     assert sorted(classification.__all__) == sorted(TORCH_BACKED + BEYOND_TORCH)
     for name in classification.__all__:
         assert losses.REGISTRY[name] is getattr(losses, name)
-
-
-@pytest.mark.parametrize("name", TORCH_BACKED)
-def test_signature_is_torchs_without_the_deprecated_arguments(name):
-    ours = inspect.signature(getattr(losses, name).forward).parameters
-    theirs = {
-        key: parameter
-        for key, parameter in inspect.signature(getattr(F, name)).parameters.items()
-        if key not in ("size_average", "reduce")
-    }
-    assert list(ours) == list(theirs)
-    assert [p.default for p in ours.values()] == [p.default for p in theirs.values()]
-    assert getattr(losses, name).torch == f"torch.nn.functional.{name}"
 
 
 def test_sigmoid_focal_loss_signature_is_torchvisions():
