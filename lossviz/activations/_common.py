@@ -2,7 +2,7 @@
 
 Every activation reads its ``input`` through ``as_input`` and every element-wise
 gradient returns ``vjp(f'(x), grad_output)``, so the checks and the chain rule live here
-once; so do the overflow-free sigmoid, sech^2 and softplus several modules build on.
+once (the stable primitives they build on are in ``lossviz._stable``).
 """
 
 from __future__ import annotations
@@ -36,20 +36,3 @@ def upstream(output: np.ndarray, grad_output: Any) -> np.ndarray:
 def vjp(derivative: np.ndarray, grad_output: Any) -> np.ndarray:
     """Chain rule of an element-wise f: ``grad_output * f'(x)``; ``f'(x)`` itself if None."""
     return derivative if grad_output is None else upstream(derivative, grad_output) * derivative
-
-
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    """1 / (1 + exp(-x)) without overflow: exp of a non-positive number only."""
-    z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
-
-
-def sech2(x: np.ndarray) -> np.ndarray:
-    """1 - tanh(x)**2 as 4 e^{-2|x|} / (1 + e^{-2|x|})**2: accurate where tanh rounds to +-1."""
-    z = np.exp(-2 * np.abs(x))
-    return 4 * z / (1 + z) ** 2
-
-
-def softplus(x: np.ndarray) -> np.ndarray:
-    """log(1 + e^x) as max(x, 0) + log1p(e^{-|x|}): no overflow, no log(1) rounding."""
-    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))

@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from .._validate import axis
-from ._common import as_input, sigmoid, upstream
+from .._stable import log_softmax as _log_softmax, sigmoid, softmax as _softmax
+from ._common import as_input, upstream
 from ._registry import activation
 
 __all__ = ["softmax", "log_softmax", "softmin", "glu"]
@@ -39,18 +40,6 @@ def _prepared(name: str, input: Any, dim: int | None) -> tuple[np.ndarray, int]:
     x = as_input(input)
     dim = _softmax_dim(name, dim, x.ndim)
     return np.atleast_1d(x), dim
-
-
-def _softmax(x: np.ndarray, dim: int) -> np.ndarray:
-    """exp(x - max) / sum: shifting by the max makes every exponent <= 0 (no overflow)."""
-    e = np.exp(x - np.max(x, axis=dim, keepdims=True))
-    return e / np.sum(e, axis=dim, keepdims=True)
-
-
-def _log_softmax(x: np.ndarray, dim: int) -> np.ndarray:
-    """x - logsumexp(x): the log-sum-exp of shifted entries, never log(0) or exp overflow."""
-    shifted = x - np.max(x, axis=dim, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
 
 
 def _upstream(probs: np.ndarray, grad_output: Any) -> np.ndarray:

@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from ._common import as_input, real, sech2, sigmoid as _sigmoid, softplus, vjp
+from .._stable import sech2, sigmoid as _sigmoid, softplus
+from ._common import as_input, real, vjp
 from ._registry import activation
 
 __all__ = ["sigmoid", "tanh", "logsigmoid", "softsign", "hardtanh", "hardsigmoid", "tanhshrink"]

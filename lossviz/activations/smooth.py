@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 
 from .._validate import one_of
-from ._common import as_input, real, sech2, sigmoid, softplus as _softplus, vjp
+from .._stable import sech2, sigmoid, softplus as _softplus
+from ._common import as_input, real, vjp
 from ._registry import activation
 
 __all__ = ["gelu", "silu", "mish", "softplus", "hardswish"]

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from .. import _reduction
+from .._stable import log_sigmoid, log_softmax, sigmoid
 from .._validate import as_float, as_index, in_range, one_of, positive, probabilities, same_shape
 from ._registry import loss
 
@@ -51,12 +52,6 @@ def _class_axis(input: np.ndarray) -> int:
     if input.ndim == 0:
         raise ValueError("input must have a class dimension: shape (C,), (N, C) or (N, C, d1, ...), got a scalar")
     return 0 if input.ndim == 1 else 1
-
-
-def _log_softmax(logits: np.ndarray, axis: int) -> np.ndarray:
-    """log softmax by log-sum-exp: subtracting the max keeps exp() in [0, 1], so logits of 1e4 stay finite."""
-    shifted = logits - np.max(logits, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
 def _class_vector(name: str, value: Any, num_classes: int, axis: int, ndim: int) -> np.ndarray:
@@ -162,17 +157,6 @@ def _reduce_classes(losses: np.ndarray, targets: _ClassTargets, reduction: str) 
         return _reduction.reduce(losses, reduction, targets.denominator)
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    """1 / (1 + e^-x) as torch computes it for x >= 0; e^x / (1 + e^x) below, so exp never overflows."""
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _log_sigmoid(x: np.ndarray) -> np.ndarray:
-    """log sigmoid(x) = min(x, 0) - log1p(e^-|x|), torch's stable form (finite at +-1e4)."""
-    return np.minimum(x, 0.0) - np.log1p(np.exp(-np.abs(x)))
-
-
 def _elementwise_weight(name: str, value: Any, shape: tuple[int, ...]) -> np.ndarray | float:
     """``weight``/``pos_weight`` broadcast to ``shape`` (1.0 when None), as torch broadcasts them."""
     if value is None:
@@ -202,7 +186,7 @@ def _bce_with_logits_elementwise(x: np.ndarray, t: np.ndarray, pos_weight: Any =
     Stable against overflow (finite at +-1e4). For a tiny loss (x = -30, t = 0) the
     subtraction costs relative precision; lossviz keeps torch's form so values agree.
     """
-    return (1.0 - t) * x - (1.0 + (pos_weight - 1.0) * t) * _log_sigmoid(x)
+    return (1.0 - t) * x - (1.0 + (pos_weight - 1.0) * t) * log_sigmoid(x)
 
 
 # --------------------------------------------------------------------------- cross entropy, nll
@@ -247,7 +231,7 @@ def cross_entropy(
     logits = as_float("input", input)
     _reduction.check(reduction)
     targets = _class_targets(logits, target, weight, ignore_index, label_smoothing, allow_probabilities=True)
-    losses = -np.sum(targets.coef * _log_softmax(logits, targets.axis), axis=targets.axis)
+    losses = -np.sum(targets.coef * log_softmax(logits, targets.axis), axis=targets.axis)
     return _reduce_classes(losses, targets, reduction)
 
 
@@ -267,7 +251,7 @@ def cross_entropy_grad(
     _reduction.check(reduction)
     targets = _class_targets(logits, target, weight, ignore_index, label_smoothing, allow_probabilities=True)
     # p = exp(log p), as torch's log_softmax backward does, so p - 1 rounds the same way.
-    p = np.exp(_log_softmax(logits, targets.axis))
+    p = np.exp(log_softmax(logits, targets.axis))
     local = p * np.sum(targets.coef, axis=targets.axis, keepdims=True) - targets.coef
     return local * _masked_upstream(grad_output, targets, reduction)
 
@@ -399,7 +383,7 @@ def binary_cross_entropy_with_logits_grad(
     pw = _elementwise_weight("pos_weight", pos_weight, x.shape)
     _reduction.check(reduction)
     # torch's arrangement (p_w y + 1 - y) sigma - p_w y, so sigma - y rounds as torch's does.
-    local = (pw * y + 1.0 - y) * _sigmoid(x) - pw * y
+    local = (pw * y + 1.0 - y) * sigmoid(x) - pw * y
     return w * local * _reduction.reduce_backward(grad_output, x.shape, reduction)
 
 
@@ -476,7 +460,7 @@ def multilabel_soft_margin_loss(input: Any, target: Any, weight: Any = None, red
     with weights. lossviz is stricter than torch: targets must lie in [0, 1].
     """
     x, y, w = _multilabel_inputs(input, target, weight, reduction)
-    elementwise = -(y * _log_sigmoid(x) + (1.0 - y) * _log_sigmoid(-x)) * w
+    elementwise = -(y * log_sigmoid(x) + (1.0 - y) * log_sigmoid(-x)) * w
     return _reduction.reduce(np.sum(elementwise, axis=-1) / x.shape[-1], reduction)
 
 
@@ -495,7 +479,7 @@ def multilabel_soft_margin_loss_grad(
     """``w ((1 - y) sigma(x) - y sigma(-x)) / C * upstream``, shape of ``input``."""
     x, y, w = _multilabel_inputs(input, target, weight, reduction)
     # (1 - y) sigma(x) - y sigma(-x) = sigma(x) - y, written so neither term cancels for 0/1 labels.
-    local = w * ((1.0 - y) * _sigmoid(x) - y * _sigmoid(-x)) / x.shape[-1]
+    local = w * ((1.0 - y) * sigmoid(x) - y * sigmoid(-x)) / x.shape[-1]
     upstream = _reduction.reduce_backward(grad_output, x.shape[:-1], reduction)
     return local * upstream[..., np.newaxis]
 
@@ -530,7 +514,7 @@ def sigmoid_focal_loss(
     their relative precision; values agree with torchvision to rounding elsewhere.
     """
     x, y, alpha_t, g = _focal_inputs(inputs, targets, alpha, gamma, reduction)
-    one_minus_pt = _sigmoid(x) * (1.0 - y) + _sigmoid(-x) * y
+    one_minus_pt = sigmoid(x) * (1.0 - y) + sigmoid(-x) * y
     return _reduction.reduce(alpha_t * one_minus_pt**g * _bce_with_logits_elementwise(x, y), reduction)
 
 
@@ -561,7 +545,7 @@ def sigmoid_focal_loss_grad(
 ) -> np.ndarray:
     """``alpha_t [m^gamma (sigma - y) + gamma m^gamma (sigma(x) sigma(-x) / m) (1 - 2y) BCE] * upstream``."""
     x, y, alpha_t, g = _focal_inputs(inputs, targets, alpha, gamma, reduction)
-    p, q = _sigmoid(x), _sigmoid(-x)
+    p, q = sigmoid(x), sigmoid(-x)
     m = p * (1.0 - y) + q * y
     modulator = m**g
     # gamma m^(gamma-1) p q as gamma m^gamma (p q / m): p q / m <= max(p, q) stays finite when m -> 0.
@@ -596,7 +580,7 @@ def softmax_focal_loss(
     """
     logits = as_float("input", input)
     targets, scale, g = _softmax_focal_targets(logits, target, alpha, gamma, reduction)
-    log_pt = np.sum(targets.dist * _log_softmax(logits, targets.axis), axis=targets.axis)
+    log_pt = np.sum(targets.dist * log_softmax(logits, targets.axis), axis=targets.axis)
     one_minus_pt = -np.expm1(log_pt)  # no cancellation as p_t -> 1
     return _reduction.reduce(-scale * one_minus_pt**g * log_pt, reduction)
 
@@ -622,7 +606,7 @@ def softmax_focal_loss_grad(
     """``dl/du (onehot - softmax(x)) * upstream`` (see the forward's docstring), shape of ``input``."""
     logits = as_float("input", input)
     targets, scale, g = _softmax_focal_targets(logits, target, alpha, gamma, reduction)
-    log_p = _log_softmax(logits, targets.axis)
+    log_p = log_softmax(logits, targets.axis)
     log_pt = np.sum(targets.dist * log_p, axis=targets.axis)
     one_minus_pt = -np.expm1(log_pt)
     u_over_m = np.divide(log_pt, one_minus_pt, out=np.full_like(log_pt, -1.0), where=one_minus_pt > 0)

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from .._reduction import check, reduce, reduce_backward
+from .._stable import sigmoid, softplus
 from .._validate import as_float, as_index, in_range, one_of, same_shape
 from ._registry import loss
 
@@ -228,31 +229,24 @@ def multilabel_margin_loss_grad(input: Any, target: Any, reduction: str = "mean"
     return grad.reshape(np.shape(input))
 
 
-def _softplus(z: np.ndarray) -> np.ndarray:
-    """``log(1 + e^z)`` without overflow; a NaN passes through quietly (``as_float`` has warned)."""
-    with np.errstate(invalid="ignore"):
-        return np.logaddexp(0.0, z)
-
-
 @loss(formula=r"\ell_i = \log\left(1 + e^{-y_i x_i}\right)", torch="torch.nn.functional.soft_margin_loss")
 def soft_margin_loss(input: Any, target: Any, reduction: str = "mean") -> np.ndarray:
     """Logistic loss on ``+-1`` labels: a smooth hinge, ``softplus(-y x)``.
 
-    Shapes: ``input`` scores and ``target`` labels in {-1, +1}, one shape. Computed as
-    ``logaddexp(0, -y x)``, finite for any score (torch's ``log1p(exp(-y x))`` gives inf
+    Shapes: ``input`` scores and ``target`` labels in {-1, +1}, one shape. Computed as the
+    stable ``softplus(-y x)`` of ``lossviz._stable``, finite for any score (torch's ``log1p(exp(-y x))`` gives inf
     once ``-y x`` exceeds ~710). Derivative: ``-y sigmoid(-y x)``, smooth everywhere.
     """
     x, y = _labelled(input, target)
     check(reduction)
-    return reduce(_softplus(-y * x), reduction)
+    return reduce(softplus(-y * x), reduction)
 
 
 @soft_margin_loss.gradient
 def soft_margin_loss_grad(input: Any, target: Any, reduction: str = "mean", *, grad_output: Any = None) -> np.ndarray:
     x, y = _labelled(input, target)
     check(reduction)
-    sigmoid_of_minus_margin = np.exp(-_softplus(y * x))  # 1/(1 + e^{yx}), no overflow
-    return reduce_backward(grad_output, x.shape, reduction) * -y * sigmoid_of_minus_margin
+    return reduce_backward(grad_output, x.shape, reduction) * -y * sigmoid(-y * x)
 
 
 def _ranking_args(input1: Any, input2: Any, target: Any, margin: float) -> tuple[np.ndarray, np.ndarray]:
