@@ -43,7 +43,8 @@ def reduce_backward(
         if upstream.shape != shape:
             raise ValueError(f"grad_output must have the output's shape {shape}, got {upstream.shape}")
         return upstream
-    upstream = 1.0 if grad_output is None else np.asarray(grad_output, dtype=np.float64)
+    # numpy scalars, not Python floats: a mean over nothing is 0/0 = NaN as in torch, not a ZeroDivisionError
+    upstream = np.float64(1.0) if grad_output is None else np.asarray(grad_output, dtype=np.float64)
     if np.ndim(upstream) != 0:
         if np.size(upstream) != 1:
             raise ValueError(f"grad_output must be a scalar for reduction={reduction!r}, got shape {np.shape(upstream)}")

@@ -78,7 +78,7 @@ class _ClassTargets:
     dist: np.ndarray
     coef: np.ndarray
     valid: np.ndarray
-    denominator: np.float64
+    denominator: float
 
 
 def _class_targets(
@@ -131,14 +131,14 @@ def _class_targets(
     if probability_target:
         dist = (1.0 - smoothing) * probs + smoothing / num_classes
         valid = np.ones(sample_shape, dtype=bool)
-        return _ClassTargets(axis, dist, dist * class_weight, valid, np.float64(input.size // num_classes))
+        return _ClassTargets(axis, dist, dist * class_weight, valid, input.size // num_classes)
     valid = index != ignore_index if ignore_index is not None else np.ones(sample_shape, dtype=bool)
     chosen = np.expand_dims(np.where(valid, index, 0), axis)
     onehot = np.arange(num_classes).reshape(class_weight.shape) == chosen
     dist = ((1.0 - smoothing) * onehot + smoothing / num_classes) * np.expand_dims(valid, axis)
     target_weight = np.sum(onehot * class_weight, axis=axis) * valid
     # np.float64, not float: when every target is ignored, 0/0 must give NaN, not ZeroDivisionError.
-    return _ClassTargets(axis, dist, dist * class_weight, valid, np.float64(np.sum(target_weight)))
+    return _ClassTargets(axis, dist, dist * class_weight, valid, np.sum(target_weight))
 
 
 def _masked_upstream(grad_output: Any, targets: _ClassTargets, reduction: str) -> np.ndarray:
