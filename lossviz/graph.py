@@ -66,7 +66,10 @@ def draw_graph(
             if end not in nodes:
                 raise ValueError(f"edge {edge[:2]} names {end!r}, which is not in nodes {sorted(nodes)}")
     if ax is None:
-        fig, ax = plt.subplots(figsize=(7, 2.6))
+        from .plot import style
+
+        with style():
+            fig, ax = plt.subplots(figsize=(7, 2.6))
     else:
         fig = ax.figure
     box = {"boxstyle": "round,pad=0.35", "facecolor": "#f3f6fb", "edgecolor": "#4a6fa5"}
