@@ -722,7 +722,7 @@ BOX_LOSSES = ("iou_loss", "giou_loss", "diou_loss", "ciou_loss")
 def box_losses(predicted: Any, target: Any) -> dict[str, float]:
     """Each registered box loss (``BOX_LOSSES``) of one predicted box (4,) against one target (4,)."""
     pair = np.asarray(predicted, dtype=np.float64).reshape(1, 4), np.asarray(target, dtype=np.float64).reshape(1, 4)
-    return {name: float(np.asarray(losses.REGISTRY[name](*pair)).reshape(-1)[0]) for name in BOX_LOSSES if name in losses.REGISTRY}
+    return {name: float(np.asarray(losses.REGISTRY[name](*pair)).reshape(-1)[0]) for name in BOX_LOSSES}
 
 
 def _corners(box: np.ndarray) -> tuple[tuple[float, float], float, float]:
