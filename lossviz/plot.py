@@ -749,7 +749,7 @@ def _plain(value: float, digits: int = 4) -> str:
     value = float(value)
     if value == 0 or not np.isfinite(value):
         return f"{value:g}"
-    if 1e-3 <= abs(value) < 1e5:
+    if 1e-4 <= abs(value) < 1e5:
         decimals = max(digits - 1 - int(np.floor(np.log10(abs(value)))), 0)
         text = f"{value:.{decimals}f}"
         return text.rstrip("0").rstrip(".") if "." in text else text
