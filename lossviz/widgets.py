@@ -182,7 +182,7 @@ def parameter_controls(function: Any, given: Mapping[str, Any]) -> dict[str, wid
         if isinstance(bounds[0], str):
             controls[name] = dropdown(name, start, bounds, **_words(name))
         else:
-            controls[name] = slider(name, start, *bounds, **_words(name))
+            controls[name] = slider(name, start, *bounds, snap=name not in given, **_words(name))
     return controls
 
 
@@ -773,7 +773,7 @@ def _fd_scene() -> Scene:
     blend = blended_transform_factory(ax.transData, ax.transAxes)
     (step_line,) = ax.plot([], [], color="black", linewidth=1, transform=blend)
     picked = ax.scatter([], [], s=30, zorder=4, edgecolors="black")
-    numbers = readout(fig, 0.42)
+    numbers = readout(fig, 0.55)
     cache: dict[tuple[str, float], Any] = {}
 
     def draw(function: str, x0: float, h: float) -> None:
