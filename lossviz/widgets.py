@@ -62,6 +62,10 @@ PARAMETER_RANGES: dict[Any, tuple[float, float]] = {
     "gamma": (0.0, 5.0),
     "alpha": (0.0, 3.0),
     ("sigmoid_focal_loss", "alpha"): (0.0, 1.0),
+    ("celu", "alpha"): (0.1, 3.0),  # celu divides by alpha
+    # rrelu needs lower <= upper: ranges that meet at 0.25 keep every pair valid.
+    ("rrelu", "lower"): (0.0, 0.25),
+    ("rrelu", "upper"): (0.25, 1.0),
     "label_smoothing": (0.0, 0.5),
     "quantile": (0.01, 0.99),
     "negative_slope": (0.0, 0.5),
