@@ -34,6 +34,7 @@ from . import activations, data, losses, plot, views
 from .check import fd_error
 from .descent import METHODS, fit_line, run_descent
 from .explorer import Explorer, Scene, by_value, dropdown, figure, log_slider, readout, rescale, slider
+from .explorer import _on_grid as _grid_step
 
 __all__ = [
     "Explorer",
@@ -317,8 +318,8 @@ def loss_explorer(name: str = "huber_loss", **params: Any) -> Explorer:
         function = losses.REGISTRY[chosen]
         kind = views.kind_of(function)
         low, high = kind.x
-        step = (high - low) / 50
-        start = given.get("prediction", low + step * round(0.7 * 50))
+        step = _grid_step("prediction", low, low, high)
+        start = given.get("prediction", round(low + step * round(0.7 * (high - low) / step), 12))
         controls = {"prediction": slider("prediction", start, low, high, **_words("prediction"))}
         if isinstance(kind.target, tuple) and len(kind.target) == 2 and isinstance(kind.target[0], float):
             controls["target"] = slider("target", given.get("target", kind.default_target), *kind.target, **_words("target"))
