@@ -457,7 +457,7 @@ BAD = [
     (gaussian_nll_loss, (X, X, np.ones((2, 4))), {}, ValueError, "var"),
     (gaussian_nll_loss, (X, X, np.ones((2, 1, 3))), {}, ValueError, "var"),
     (gaussian_nll_loss, (X, X, 1.0), {"eps": -1e-6}, ValueError, "eps"),
-    (gaussian_nll_loss, (X, np.zeros((1, 1)), 1.0), {}, ValueError, "target"),
+    (gaussian_nll_loss, (X, np.zeros((3, 2)), 1.0), {}, ValueError, "target"),
     (rmse, (np.array(["a", "b"]), np.zeros(2)), {}, TypeError, "input"),
     (mape, (X, X), {"eps": 0.0}, ValueError, "eps"),
     (quantile, (X, X), {"quantile": 1.0}, ValueError, "quantile"),
