@@ -54,7 +54,7 @@ def _softmax_vjp(probs: np.ndarray, g: np.ndarray, dim: int) -> np.ndarray:
     return probs * (g - np.sum(g * probs, axis=dim, keepdims=True))
 
 
-def _upstream(x: np.ndarray, grad_output: Any) -> np.ndarray:
+def _checked_grad_output(x: np.ndarray, grad_output: Any) -> np.ndarray:
     """``grad_output`` (ones if None) checked against the output's shape, as >= 1-D."""
     return np.atleast_1d(_reduction.reduce_backward(grad_output, x.shape, "none"))
 
@@ -148,7 +148,7 @@ softmax.arguments(_softmax_arguments("softmax"))
 @softmax.gradient
 def softmax_grad(input: np.ndarray, dim: int, *, grad_output: Any) -> np.ndarray:
     probs = _softmax(np.atleast_1d(input), dim)
-    return _softmax_vjp(probs, _upstream(input, grad_output), dim).reshape(input.shape)
+    return _softmax_vjp(probs, _checked_grad_output(input, grad_output), dim).reshape(input.shape)
 
 
 def softmax_jacobian(input: Any, dim: int | None = None) -> np.ndarray:
@@ -189,7 +189,7 @@ log_softmax.arguments(_softmax_arguments("log_softmax"))
 @log_softmax.gradient
 def log_softmax_grad(input: np.ndarray, dim: int, *, grad_output: Any) -> np.ndarray:
     probs = _softmax(np.atleast_1d(input), dim)
-    g = _upstream(input, grad_output)
+    g = _checked_grad_output(input, grad_output)
     return (g - probs * np.sum(g, axis=dim, keepdims=True)).reshape(input.shape)
 
 
@@ -233,7 +233,7 @@ softmin.arguments(_softmax_arguments("softmin"))
 @softmin.gradient
 def softmin_grad(input: np.ndarray, dim: int, *, grad_output: Any) -> np.ndarray:
     probs = _softmin(np.atleast_1d(input), dim)
-    return (-_softmax_vjp(probs, _upstream(input, grad_output), dim)).reshape(input.shape)
+    return (-_softmax_vjp(probs, _checked_grad_output(input, grad_output), dim)).reshape(input.shape)
 
 
 def softmin_jacobian(input: Any, dim: int | None = None) -> np.ndarray:
