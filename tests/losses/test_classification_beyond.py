@@ -26,10 +26,9 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lossviz.check import gradcheck
 from lossviz.losses import cross_entropy, dice_loss, sigmoid_focal_loss, softmax_focal_loss
 
-from .test_classification_torch import (
+from .helpers import (
     ATOL,
     BINARY_SHAPES,
     CLASS_SHAPES,
@@ -44,11 +43,9 @@ from .test_classification_torch import (
     index_target,
     logits,
     probs_with_extremes,
+    torch_reduce,
+    check_vjp,
 )
-
-
-def _reduce(loss: torch.Tensor, reduction: str) -> torch.Tensor:
-    return {"none": loss, "mean": loss.mean(), "sum": loss.sum()}[reduction]
 
 
 def torchvision_sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2, reduction="none"):
@@ -60,7 +57,7 @@ def torchvision_sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2, reducti
     if alpha >= 0:
         alpha_t = alpha * targets + (1 - alpha) * (1 - targets)
         loss = alpha_t * loss
-    return _reduce(loss, reduction)
+    return torch_reduce(loss, reduction)
 
 
 def torch_softmax_focal_loss(input, target, alpha=None, gamma=2.0, reduction="mean"):
@@ -68,7 +65,7 @@ def torch_softmax_focal_loss(input, target, alpha=None, gamma=2.0, reduction="me
     class_dim = 0 if input.dim() == 1 else 1
     log_pt = F.log_softmax(input, class_dim).gather(class_dim, target.unsqueeze(class_dim)).squeeze(class_dim)
     alpha_t = 1.0 if alpha is None else (alpha[target] if torch.is_tensor(alpha) else alpha)
-    return _reduce(-alpha_t * (-torch.expm1(log_pt)) ** gamma * log_pt, reduction)
+    return torch_reduce(-alpha_t * (-torch.expm1(log_pt)) ** gamma * log_pt, reduction)
 
 
 def detr_dice_loss(input, target, smooth=1.0, reduction="mean"):
@@ -76,7 +73,7 @@ def detr_dice_loss(input, target, smooth=1.0, reduction="mean"):
     input, target = input.flatten(1), target.flatten(1)
     numerator = 2 * (input * target).sum(-1)
     denominator = input.sum(-1) + target.sum(-1)
-    return _reduce(1 - (numerator + smooth) / (denominator + smooth), reduction)
+    return torch_reduce(1 - (numerator + smooth) / (denominator + smooth), reduction)
 
 
 @pytest.fixture(scope="module")
@@ -85,16 +82,6 @@ def compare(matches_torch):
         return matches_torch(function, *args, torch_function=reference, atol=ATOL, **kwargs)
 
     return run
-
-
-def check_vjp(function: Any, x: np.ndarray, *args: Any, seed: int = 0, **kwargs: Any) -> None:
-    """gradcheck of <g, loss(x)> for a random g, so .grad's grad_output path is checked too."""
-    g = np.random.default_rng(seed).standard_normal(np.shape(function(x, *args, reduction="none", **kwargs)))
-    gradcheck(
-        lambda z: np.sum(g * function(z, *args, reduction="none", **kwargs)),
-        x,
-        lambda z: function.grad(z, *args, reduction="none", grad_output=g, **kwargs),
-    )
 
 
 # --------------------------------------------------------------------------- sigmoid focal

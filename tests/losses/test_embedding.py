@@ -23,7 +23,8 @@ from lossviz.losses import (
     triplet_margin_loss,
 )
 
-REDUCTIONS = ["none", "mean", "sum"]
+from .helpers import REDUCTIONS, torch_reduce
+
 
 # Comparisons are at rtol 1e-10, each entry judged relative to at least FLOOR times the
 # size of the terms it is summed from (torchcheck's atol): smaller entries must agree to
@@ -58,10 +59,6 @@ def _triplet_floor(differences, p):
     return FLOOR * max(sizes)
 
 
-def _reduce(losses, reduction):
-    return losses.mean() if reduction == "mean" else losses.sum() if reduction == "sum" else losses
-
-
 # ----------------------------------------------------------------- references in torch
 
 
@@ -72,12 +69,12 @@ def _contrastive(input1, input2, target, margin=1.0, eps=1e-6, reduction="mean")
 
     d = F.pairwise_distance(input1, input2, eps=eps)
     losses = 0.5 * target * d**2 + 0.5 * (1 - target) * torch.clamp(margin - d, min=0) ** 2
-    return _reduce(losses, reduction)
+    return torch_reduce(losses, reduction)
 
 
 def _center(features, labels, centers, reduction="sum"):
     """Wen et al. eq. 2: 1/2 ||x_i - c_{y_i}||^2 per sample."""
-    return _reduce(0.5 * ((features - centers[labels]) ** 2).sum(dim=1), reduction)
+    return torch_reduce(0.5 * ((features - centers[labels]) ** 2).sum(dim=1), reduction)
 
 
 def _cross_entropy_with_target_logit(input, target, scale, reduction, final_target_logit):

@@ -23,16 +23,14 @@ from lossviz.check import gradcheck
 from lossviz.losses import (
     hinge,
     hinge_embedding_loss,
-    margin,
     margin_ranking_loss,
     multi_margin_loss,
     multilabel_margin_loss,
     soft_margin_loss,
     squared_hinge,
 )
-from tests.losses.test_regression import torch_reduce
+from .helpers import REDUCTIONS, torch_reduce
 
-REDUCTIONS = ("none", "mean", "sum")
 EXAMPLES = 12  # per option combination
 
 SHAPES = array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
@@ -48,21 +46,7 @@ def labelled(draw, scores=SCORES):
     return draw(arrays(np.float64, shape, elements=scores)), draw(arrays(np.float64, shape, elements=LABELS))
 
 
-# --------------------------------------------------------------------------- contract
-
-TORCH_BACKED = (hinge_embedding_loss, multi_margin_loss, multilabel_margin_loss, soft_margin_loss, margin_ranking_loss)
 BEYOND_TORCH = (hinge, squared_hinge)
-
-
-def test_module_lists_every_loss():
-    assert set(margin.__all__) == {f.name for f in TORCH_BACKED + BEYOND_TORCH}
-
-
-@pytest.mark.parametrize("function", BEYOND_TORCH, ids=lambda f: f.name)
-def test_beyond_torch_has_no_counterpart(function):
-    assert function.torch is None
-    assert function.formula.strip()
-    assert "Follows" in function.__doc__
 
 
 # --------------------------------------------------------------------------- torch

@@ -34,7 +34,8 @@ from lossviz.losses import (
     smooth_l1_loss,
 )
 
-REDUCTIONS = ("none", "mean", "sum")
+from .helpers import REDUCTIONS, torch_reduce
+
 EXAMPLES = 12  # per option combination: ~150 combinations share the time budget
 
 SHAPES = array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
@@ -61,10 +62,6 @@ def weighted_pairs(draw, values=finite(1e150)):
     return x, y, w
 
 
-def torch_reduce(losses, reduction):
-    return {"none": losses, "mean": losses.mean(), "sum": losses.sum()}[reduction]
-
-
 def assume_no_cancellation(terms, axis=None):
     """Skip draws where a quantity, the sum of ``terms`` (over ``axis``), keeps < 1e-5 of their size.
 
@@ -82,17 +79,6 @@ def assume_no_cancellation(terms, axis=None):
 
 TORCH_BACKED = (mse_loss, l1_loss, smooth_l1_loss, huber_loss, poisson_nll_loss, gaussian_nll_loss)
 BEYOND_TORCH = (rmse, mape, log_cosh, quantile)
-
-
-def test_module_lists_every_loss():
-    assert set(regression.__all__) == {f.name for f in TORCH_BACKED + BEYOND_TORCH}
-
-
-@pytest.mark.parametrize("function", BEYOND_TORCH, ids=lambda f: f.name)
-def test_beyond_torch_has_no_counterpart(function):
-    assert function.torch is None
-    assert function.formula.strip()
-    assert "Follows" in function.__doc__
 
 
 # --------------------------------------------------------------------------- torch: MSE, L1
