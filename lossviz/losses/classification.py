@@ -892,7 +892,10 @@ def softmax_focal_loss_grad(
     torch=None,
 )
 def dice_loss(input: Any, target: Any, smooth: float = 1.0, reduction: str = "mean") -> np.ndarray:
-    """Soft Dice loss per sample, with DETR's defaults (facebookresearch/detr, ``dice_loss``).
+    """Soft Dice loss per sample: one minus the soft overlap of a predicted and a target mask.
+
+    Follows DETR's ``dice_loss`` (facebookresearch/detr, models/segmentation.py), with its
+    defaults.
 
     Parameters
     ----------

@@ -290,7 +290,8 @@ def _multilabel_slots(scores: np.ndarray, t: np.ndarray) -> Any:
     for slot in range(int(counts.max(initial=0))):
         rows = np.flatnonzero(counts > slot)
         chosen = t[rows, slot]
-        z = 1 - scores[rows, chosen][:, None] + scores[rows]
+        with np.errstate(invalid="ignore"):  # inf - inf: a NaN term, dropped below as torch drops it
+            z = 1 - scores[rows, chosen][:, None] + scores[rows]
         yield rows, chosen, np.where((z > 0) & ~is_target[rows], z, 0.0)
 
 

@@ -244,6 +244,39 @@ def test_gaussian_nll_loss_matches_torch(matches_torch, reduction, layout, full,
     )
 
 
+# torch 2.13 subtracts input - target without a check, so any target that broadcasts
+# against the input is accepted; var keeps its own rules relative to the input.
+BROADCAST_TARGETS = [((5, 5), (5,), (5, 5)), ((5, 5), (5,), (5,)), ((5,), (), (5,)), ((3, 4), (1, 4), (3, 1)), ((4,), (3, 4), ())]
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(("input_shape", "target_shape", "var_shape"), BROADCAST_TARGETS, ids=str)
+def test_gaussian_nll_loss_broadcasts_the_target_as_torch(matches_torch, input_shape, target_shape, var_shape, reduction):
+    rng = np.random.default_rng(len(input_shape) + len(target_shape))
+    x, y = rng.normal(0, 2, input_shape), rng.normal(0, 2, target_shape)
+    var = rng.uniform(0.5, 2.0, var_shape)
+    report = matches_torch(gaussian_nll_loss, x, y, var, reduction=reduction, torch_function=_torch_gaussian_nll_loss)
+    assert set(report.grad_errors) == {"input", "var"}
+    d_input, d_var = gaussian_nll_loss.grad(x, y, var, reduction=reduction)
+    assert d_input.shape == x.shape and np.shape(d_var) == var.shape
+
+
+def test_gaussian_nll_loss_by_hand_with_one_target_row_for_every_input_row():
+    """input (2, 2), target (2,), var (2, 1): l = (log v + (x - y)^2 / v) / 2, then the mean."""
+    x, y, var = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 1.0]), np.array([[0.5], [2.0]])
+    by_hand = np.mean(0.5 * (np.log([[0.5, 0.5], [2.0, 2.0]]) + np.array([[0.0, 1.0], [4.0, 9.0]]) / [[0.5], [2.0]]))
+    assert gaussian_nll_loss(x, y, var) == pytest.approx(by_hand, rel=1e-15)
+
+
+def test_a_one_element_grad_output_of_more_dimensions_than_the_loss_is_the_scalar():
+    """A scalar loss takes grad_output of any shape with one element (torch: of shape ());
+    d mse/dx at x = 1, y = 3 is 2 (x - y) = -4, shaped like the 0-d input."""
+    for grad_output in ([1.0], [[1.0]], 1.0):
+        grad = mse_loss.grad(1.0, 3.0, grad_output=grad_output)
+        assert np.shape(grad) == () and grad == -4.0
+    assert mse_loss.grad(1.0, 3.0, grad_output=[[0.5]]) == -2.0
+
+
 def test_gaussian_nll_loss_var_gradient_passes_the_clamp():
     """torch clamps var at eps without autograd: d/dvar is the formula's at the clamped value."""
     x, y, var = np.array([1.0, 1.0]), np.array([0.0, 0.0]), np.array([0.0, 1e-9])
