@@ -36,7 +36,8 @@ def reduce(losses: np.ndarray, reduction: str, denominator: float | None = None)
     total = np.sum(losses)
     if reduction == "sum":
         return total
-    return total / (losses.size if denominator is None else denominator)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a mean over nothing is 0/0 = NaN, as torch's
+        return total / (losses.size if denominator is None else denominator)
 
 
 def reduce_backward(
@@ -62,7 +63,8 @@ def reduce_backward(
         upstream = upstream.reshape(())
     if reduction == "mean":
         count = int(np.prod(shape)) if denominator is None else denominator
-        upstream = upstream / count
+        with np.errstate(divide="ignore", invalid="ignore"):  # over nothing: no entry receives it
+            upstream = upstream / count
     return np.broadcast_to(upstream, shape)
 
 

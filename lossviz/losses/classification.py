@@ -94,7 +94,8 @@ class _ClassTargets:
         """``sum_c coef_c * terms_c`` per sample. With index targets a class whose coefficient
         is 0 contributes 0 even where its term is infinite: torch picks the target's entry,
         so a masked (-inf) logit of another class leaves the loss finite."""
-        products = self.coef * terms
+        with np.errstate(invalid="ignore"):  # 0 * -inf, replaced just below
+            products = self.coef * terms
         if self.index:
             products = np.where(self.coef != 0, products, 0.0)
         return np.sum(products, axis=self.axis)
@@ -158,11 +159,6 @@ def _class_targets(
     target_weight = np.sum(onehot * class_weight, axis=axis) * valid
     # np.float64, not float: when every target is ignored, 0/0 must give NaN, not ZeroDivisionError.
     return _ClassTargets(axis, dist, dist * class_weight, valid, np.sum(target_weight), True)
-
-
-def _reduce_classes(losses: np.ndarray, targets: _ClassTargets, reduction: str) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):  # all ignored: mean is 0/0 = NaN, as torch
-        return _reduction.reduce(losses, reduction, targets.denominator)
 
 
 def _pull_back_classes(local: np.ndarray, targets: _ClassTargets, grad_output: Any, reduction: str) -> np.ndarray:
@@ -283,7 +279,7 @@ def cross_entropy(
     >>> float(cross_entropy(logits, [0, 2], label_smoothing=0.1))
     0.36391199
     """
-    return _reduce_classes(-target.weighted_sum(log_softmax(input, target.axis)), target, reduction)
+    return _reduction.reduce(-target.weighted_sum(log_softmax(input, target.axis)), reduction, target.denominator)
 
 
 @cross_entropy.arguments
@@ -358,7 +354,7 @@ def nll_loss(
     array([[-0.5,  0. ,  0. ],
            [ 0. ,  0. , -0.5]])
     """
-    return _reduce_classes(-target.weighted_sum(input), target, reduction)
+    return _reduction.reduce(-target.weighted_sum(input), reduction, target.denominator)
 
 
 @nll_loss.arguments

@@ -266,3 +266,87 @@ def test_dice_loss_by_hand():
     assert dice_loss(mask, mask) == 0.0
     assert dice_loss(mask, 1 - mask) == pytest.approx(1 - 1 / 5, rel=1e-15)
     assert dice_loss(np.zeros((1, 4)), np.zeros((1, 4))) == 0.0
+
+
+@pytest.mark.parametrize("shape", [(0, 3), (0, 2, 2), (3, 0), (2, 0, 4)], ids=str)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_dice_loss_takes_a_dimension_of_size_0_as_detr(compare, shape, reduction):
+    """No samples: an empty result ("none"), NaN mean, 0 sum; samples of no pixels: s / s = loss 0."""
+    p, t = np.zeros(shape), np.zeros(shape)
+    compare(dice_loss, detr_dice_loss, p, t, reduction=reduction)
+    assert dice_loss(p, t, reduction="none").shape == shape[:1]
+    assert dice_loss.grad(p, t, reduction=reduction).shape == shape
+
+
+# --------------------------------------------------------------------------- softmax focal, smoothed
+
+
+def keras_categorical_focal_loss(input, target, alpha=None, gamma=2.0, reduction="mean", label_smoothing=0.0):
+    """Keras' categorical_focal_crossentropy on torch's log_softmax: every class's own focal term
+    -alpha q_c (1 - p_c)^gamma log p_c, with q = (1 - eps) onehot + eps / C (Keras' label smoothing)."""
+    class_dim = 0 if input.dim() == 1 else 1
+    num_classes = input.shape[class_dim]
+    log_p = F.log_softmax(input, class_dim)
+    q = F.one_hot(target, num_classes).movedim(-1, class_dim).to(input.dtype) * (1 - label_smoothing) + label_smoothing / num_classes
+    if alpha is None:
+        alpha = 1.0
+    elif torch.is_tensor(alpha):
+        alpha = alpha.reshape([num_classes if d == class_dim else 1 for d in range(input.dim())])
+    terms = -alpha * q * (-torch.expm1(log_p)) ** gamma * log_p
+    return torch_reduce(terms.sum(class_dim), reduction)
+
+
+@pytest.mark.parametrize("shape_kind", CLASS_SHAPES)
+@pytest.mark.parametrize("label_smoothing", [0.1, 0.5, 1.0])
+@pytest.mark.parametrize("gamma", [0.0, 1.0, 2.0, 3.5])
+@pytest.mark.parametrize("alpha_kind", ALPHAS)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_softmax_focal_loss_label_smoothing_matches_keras_form(compare, reduction, alpha_kind, gamma, label_smoothing, shape_kind):
+    shape = CLASS_SHAPES[shape_kind]
+    num_classes, _ = class_shapes(shape)
+    target, _ = index_target(shape, "none", seed=36)
+    # logits of +-1e4 included: a class with p = 0 still has its smoothed term, -eps/C * log p
+    compare(
+        softmax_focal_loss,
+        keras_categorical_focal_loss,
+        logits(shape, seed=37) / 1e3,
+        target,
+        alpha=focal_alpha(alpha_kind, num_classes),
+        gamma=gamma,
+        reduction=reduction,
+        label_smoothing=label_smoothing,
+    )
+
+
+@pytest.mark.parametrize("shape_kind", CLASS_SHAPES)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_softmax_focal_loss_smoothed_with_gamma_0_is_smoothed_cross_entropy(compare, reduction, shape_kind):
+    shape = CLASS_SHAPES[shape_kind]
+    target, _ = index_target(shape, "none", seed=38)
+    compare(
+        softmax_focal_loss,
+        lambda input, target, gamma, reduction, label_smoothing: F.cross_entropy(
+            input, target, reduction=reduction, label_smoothing=label_smoothing
+        ),
+        logits(shape, seed=39),
+        target,
+        gamma=0.0,
+        reduction=reduction,
+        label_smoothing=0.3,
+    )
+
+
+@pytest.mark.parametrize("gamma", [0.0, 0.5, 2.0])
+@pytest.mark.parametrize("alpha_kind", ALPHAS)
+def test_softmax_focal_loss_label_smoothing_gradcheck(gamma, alpha_kind):
+    x = np.random.default_rng(40).standard_normal((3, 4, 2))
+    target, _ = index_target((3, 4, 2), "none", seed=41)
+    check_vjp(softmax_focal_loss, x, target, alpha=focal_alpha(alpha_kind, 4), gamma=gamma, label_smoothing=0.2)
+
+
+def test_softmax_focal_loss_label_smoothing_by_hand():
+    """Two classes, logits (0, 0): p = (1/2, 1/2), eps = 0.2 gives q = (0.9, 0.1); gamma = 1:
+    l = -(0.9 + 0.1) (1 - 1/2) log(1/2) = log(2) / 2; alpha 0.25 scales it (Keras' default)."""
+    x, target = np.zeros((1, 2)), np.array([0])
+    assert softmax_focal_loss(x, target, gamma=1.0, label_smoothing=0.2) == pytest.approx(np.log(2) / 2, rel=1e-15)
+    assert softmax_focal_loss(x, target, alpha=0.25, gamma=1.0, label_smoothing=0.2) == pytest.approx(np.log(2) / 8, rel=1e-15)

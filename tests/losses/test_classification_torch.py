@@ -305,3 +305,37 @@ def test_every_target_ignored_gives_nan_mean_and_zero_gradient():
     assert np.isnan(nll_loss(x, target))
     assert cross_entropy(x, target, reduction="sum") == 0.0
 
+
+
+# --------------------------------------------------------------------------- masked logits
+
+MASKED = [
+    # (logits with -inf in classes that are not the target's, index targets)
+    (np.array([[0.0, -np.inf, 1.0]]), np.array([0])),
+    (np.array([[0.0, -np.inf, 1.0], [-np.inf, 2.0, -np.inf]]), np.array([2, 1])),
+    (np.array([[[0.5, -np.inf], [-np.inf, 0.0], [1.0, 2.0]]]), np.array([[0, 1]])),
+]
+
+
+@pytest.mark.filterwarnings("ignore::lossviz._validate.NonFiniteInputWarning")
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(("x", "target"), MASKED, ids=["one", "two", "spatial"])
+def test_masked_logits_of_other_classes_give_torchs_finite_loss(compare, x, target, reduction, weighted):
+    weight = np.linspace(0.5, 2.0, x.shape[1]) if weighted else None
+    compare(cross_entropy, x, target, weight=weight, reduction=reduction)
+    # log_softmax of a masked logit is -inf too: nll_loss must not pick it up either
+    log_probs = np.where(np.isinf(x), -np.inf, x - 3.0)
+    compare(nll_loss, log_probs, target, weight=weight, reduction=reduction)
+    assert np.all(np.isfinite(cross_entropy(x, target, weight=weight, reduction="none")))
+    assert np.all(np.isfinite(cross_entropy.grad(x, target, weight=weight, reduction=reduction)))
+
+
+@pytest.mark.filterwarnings("ignore::lossviz._validate.NonFiniteInputWarning")
+def test_masked_logits_with_smoothing_or_as_the_target_give_torchs_inf():
+    """Smoothing puts weight on every class, and the target's own -inf logit is a certain
+    miss: both are an infinite loss in torch, and in lossviz."""
+    x = np.array([[0.0, -np.inf, 1.0]])
+    assert cross_entropy(x, np.array([0]), label_smoothing=0.1) == np.inf
+    assert cross_entropy(x, np.array([1])) == np.inf
+    assert nll_loss(np.array([[-0.5, -np.inf]]), np.array([1])) == np.inf
