@@ -50,6 +50,13 @@ def document_plain(*functions: Any) -> None:
         function.__doc__ = function.__doc__.replace("{plain}", PLAIN_PARAMETERS)
 
 
+def keep_nan(x: np.ndarray, derivative: np.ndarray) -> np.ndarray:
+    """``derivative``, NaN where ``x`` is NaN: a NaN input has no derivative, and NaN stays
+    NaN. Piecewise derivatives need it, since a comparison with NaN picks a piece; torch's
+    kernels disagree among themselves there (and between their vectorised and scalar paths)."""
+    return np.where(np.isnan(x), np.nan, derivative)
+
+
 def vjp(derivative: np.ndarray, grad_output: Any) -> np.ndarray:
     """Chain rule of an element-wise f: ``grad_output * f'(x)``; ``f'(x)`` itself if None.
 

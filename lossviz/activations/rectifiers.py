@@ -3,8 +3,7 @@
 relu, relu6, leaky_relu, prelu, rrelu, elu, selu, celu, threshold, softshrink, hardshrink.
 They are piecewise, so their derivatives jump; at each kink lossviz returns exactly the
 value torch's backward returns (determined by running torch), stated in each docstring.
-Each piece is chosen with the comparison torch's kernel makes (``x <= 0`` picks the
-left piece), so a NaN input gives NaN forwards and torch's derivative backwards.
+A NaN input gives NaN forwards (as in torch) and backwards (a NaN has no derivative).
 torch's ``inplace`` flag is not mirrored: lossviz never mutates its input.
 """
 
@@ -15,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .._validate import as_float, flag, positive, real
-from ._common import as_input, input_only, vjp
+from ._common import as_input, input_only, keep_nan, vjp
 from ._registry import activation
 
 __all__ = [
@@ -41,7 +40,8 @@ RRELU_SEED = 0
 
 
 def _left(x: np.ndarray, at: float = 0.0) -> np.ndarray:
-    """Where the left piece applies, ``x <= at``: False for NaN, as in torch's kernels."""
+    """Where the left piece applies, ``x <= at``: False for NaN, so a forward that keeps x
+    on the right piece keeps a NaN."""
     return x <= at
 
 
@@ -84,7 +84,7 @@ relu.arguments(input_only)
 
 @relu.gradient
 def relu_grad(input: np.ndarray, *, grad_output: Any) -> np.ndarray:
-    return vjp(np.where(_left(input), 0.0, 1.0), grad_output)
+    return vjp(keep_nan(input, np.where(_left(input), 0.0, 1.0)), grad_output)
 
 
 @activation(formula=r"\mathrm{relu6}(x) = \min(\max(x, 0), 6)", torch="torch.nn.functional.relu6")
@@ -126,7 +126,7 @@ relu6.arguments(input_only)
 
 @relu6.gradient
 def relu6_grad(input: np.ndarray, *, grad_output: Any) -> np.ndarray:
-    return vjp(np.where(_left(input) | (input >= 6), 0.0, 1.0), grad_output)
+    return vjp(keep_nan(input, np.where(_left(input) | (input >= 6), 0.0, 1.0)), grad_output)
 
 
 def _leaky(x: np.ndarray, slope: np.ndarray | float) -> np.ndarray:
@@ -135,8 +135,8 @@ def _leaky(x: np.ndarray, slope: np.ndarray | float) -> np.ndarray:
 
 
 def _leaky_derivative(x: np.ndarray, slope: np.ndarray | float) -> np.ndarray:
-    """1 for x > 0, the slope for x <= 0: at 0 torch returns the slope."""
-    return np.where(_left(x), slope, 1.0)
+    """1 for x > 0, the slope for x <= 0: at 0 torch returns the slope (NaN at NaN)."""
+    return keep_nan(x, np.where(_left(x), slope, 1.0))
 
 
 @activation(
@@ -267,7 +267,7 @@ def prelu_grad(input: np.ndarray, weight: np.ndarray, *, grad_output: Any) -> tu
     d_input = vjp(_leaky_derivative(x, _prelu_slopes(x, weight)), grad_output)
     # d out/d a_c = x where x <= 0: the input's gradient already holds g a_c there, so
     # recompute g x over those entries rather than divide by a_c (which may be 0).
-    per_entry = vjp(np.where(_left(x), x, 0.0), grad_output)
+    per_entry = vjp(np.where(x > 0, 0.0, x), grad_output)  # a NaN x stays in: NaN
     if weight.size == 1:
         weight_grad = np.sum(per_entry).reshape(weight.shape)
     else:
@@ -355,12 +355,13 @@ def _elu(x: np.ndarray, alpha: float, scale: float = 1.0, input_scale: float = 1
 
     ``np.minimum`` keeps expm1 from overflowing on the branch np.where discards.
     """
-    return np.where(_left(x), alpha * scale * np.expm1(input_scale * np.minimum(x, 0.0)), scale * x)
+    return np.where(x > 0, scale * x, alpha * scale * np.expm1(input_scale * np.minimum(x, 0.0)))
 
 
 def _elu_derivative(x: np.ndarray, alpha: float, scale: float = 1.0, input_scale: float = 1.0) -> np.ndarray:
-    """scale for x > 0, alpha*scale*input_scale*exp(input_scale*x) for x <= 0 (so at 0 the latter)."""
-    return np.where(_left(x), alpha * scale * input_scale * np.exp(input_scale * np.minimum(x, 0.0)), scale)
+    """scale for x > 0, alpha*scale*input_scale*exp(input_scale*x) for x <= 0 (so at 0 the
+    latter; at NaN too, where exp gives NaN)."""
+    return np.where(x > 0, scale, alpha * scale * input_scale * np.exp(input_scale * np.minimum(x, 0.0)))
 
 
 @activation(
@@ -562,7 +563,7 @@ def _threshold_arguments(input: Any, threshold: Any, value: Any) -> tuple[np.nda
 
 @threshold.gradient
 def threshold_grad(input: np.ndarray, threshold: float, value: float, *, grad_output: Any) -> np.ndarray:
-    return vjp(np.where(_left(input, threshold), 0.0, 1.0), grad_output)
+    return vjp(keep_nan(input, np.where(_left(input, threshold), 0.0, 1.0)), grad_output)
 
 
 def _inside(x: np.ndarray, lambd: float) -> np.ndarray:
@@ -618,7 +619,7 @@ def _softshrink_arguments(input: Any, lambd: Any) -> tuple[np.ndarray, float]:
 
 @softshrink.gradient
 def softshrink_grad(input: np.ndarray, lambd: float, *, grad_output: Any) -> np.ndarray:
-    return vjp(np.where(_inside(input, lambd), 0.0, 1.0), grad_output)
+    return vjp(keep_nan(input, np.where(_inside(input, lambd), 0.0, 1.0)), grad_output)
 
 
 @activation(
@@ -667,4 +668,4 @@ def _hardshrink_arguments(input: Any, lambd: Any) -> tuple[np.ndarray, float]:
 
 @hardshrink.gradient
 def hardshrink_grad(input: np.ndarray, lambd: float, *, grad_output: Any) -> np.ndarray:
-    return vjp(np.where(_inside(input, lambd), 0.0, 1.0), grad_output)
+    return vjp(keep_nan(input, np.where(_inside(input, lambd), 0.0, 1.0)), grad_output)

@@ -13,7 +13,7 @@ import numpy as np
 
 from .._stable import sech2, sigmoid as _sigmoid, softplus
 from .._validate import real
-from ._common import as_input, document_plain, input_only, vjp
+from ._common import as_input, document_plain, input_only, keep_nan, vjp
 from ._registry import activation
 
 __all__ = ["sigmoid", "tanh", "logsigmoid", "softsign", "hardtanh", "hardsigmoid", "tanhshrink"]
@@ -188,8 +188,7 @@ def _hardtanh_arguments(input: Any, min_val: Any, max_val: Any) -> tuple[np.ndar
 
 @hardtanh.gradient
 def hardtanh_grad(input: np.ndarray, min_val: float, max_val: float, *, grad_output: Any) -> np.ndarray:
-    # torch's comparison: zero where x <= min_val or x >= max_val (a NaN passes, as there)
-    return vjp(np.where((input <= min_val) | (input >= max_val), 0.0, 1.0), grad_output)
+    return vjp(keep_nan(input, np.where((input > min_val) & (input < max_val), 1.0, 0.0)), grad_output)
 
 
 @activation(
@@ -221,7 +220,7 @@ hardsigmoid.arguments(input_only)
 
 @hardsigmoid.gradient
 def hardsigmoid_grad(input: np.ndarray, *, grad_output: Any) -> np.ndarray:
-    return vjp(np.where((input > -3) & (input < 3), 1 / 6, 0.0), grad_output)
+    return vjp(keep_nan(input, np.where((input > -3) & (input < 3), 1 / 6, 0.0)), grad_output)
 
 
 @activation(formula=r"\mathrm{tanhshrink}(x) = x - \tanh(x)", torch="torch.nn.functional.tanhshrink")

@@ -13,7 +13,7 @@ import numpy as np
 
 from .._stable import sech2, sigmoid, softplus as _softplus
 from .._validate import one_of, real
-from ._common import as_input, document_plain, input_only, vjp
+from ._common import as_input, document_plain, input_only, keep_nan, vjp
 from ._registry import activation
 
 __all__ = ["gelu", "silu", "mish", "softplus", "hardswish"]
@@ -258,7 +258,7 @@ hardswish.arguments(input_only)
 @hardswish.gradient
 def hardswish_grad(input: np.ndarray, *, grad_output: Any) -> np.ndarray:
     x = input
-    return vjp(np.where(x <= -3, 0.0, np.where(x < 3, x / 3 + 0.5, 1.0)), grad_output)
+    return vjp(keep_nan(x, np.where(x <= -3, 0.0, np.where(x < 3, x / 3 + 0.5, 1.0))), grad_output)
 
 
 document_plain(silu, mish, hardswish)
