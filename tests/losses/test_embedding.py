@@ -307,6 +307,38 @@ def test_margin_losses_by_hand():
 
 
 @pytest.mark.parametrize("function", [arcface_loss, cosface_loss, sphereface_loss], ids=lambda f: f.name)
+def test_a_cosine_of_exactly_minus_one_or_one_is_valid(function):
+    """theta = pi and theta = 0 are angles like any other: accepted, finite where the math is."""
+    cos = np.array([[-1.0, 0.2, 1.0], [0.3, -1.0, 1.0]])
+    target = np.array([0, 1])  # both targets at theta = pi
+    assert np.isfinite(function(cos, target, scale=2.0))
+    assert np.all(np.isfinite(function.grad(cos, target, scale=2.0)))
+
+
+def test_target_logits_at_theta_pi_by_hand():
+    """At cos = -1 (theta = pi): ArcFace is on its linear part, cos - m sin(pi - m), slope 1;
+    CosFace is cos - m, slope 1; SphereFace's last piece (k = m - 1 = 3) gives
+    psi = -cos(4 pi) - 6 = -7 and dpsi/dcos = -4 U_3(-1) = 16 (the piece k = 4 would give -16)."""
+    cos, target, s = np.array([[-1.0, 0.2]]), np.array([0]), 2.0
+
+    def two_class(target_logit):  # -log softmax of the target among the logits s psi and s 0.2
+        return math.log1p(math.exp(s * 0.2 - s * target_logit))
+
+    def slope(target_logit, dpsi):  # d loss / d cos of the target: s (p - 1) dpsi
+        p = 1 / (1 + math.exp(s * 0.2 - s * target_logit))
+        return s * (p - 1) * dpsi
+
+    cases = [
+        (arcface_loss, -1.0 - 0.5 * math.sin(math.pi - 0.5), 1.0),
+        (cosface_loss, -1.0 - 0.35, 1.0),
+        (sphereface_loss, -7.0, 16.0),
+    ]
+    for function, psi, dpsi in cases:
+        assert function(cos, target, scale=s) == pytest.approx(two_class(psi), rel=1e-14), function.name
+        assert function.grad(cos, target, scale=s)[0, 0] == pytest.approx(slope(psi, dpsi), rel=1e-13), function.name
+
+
+@pytest.mark.parametrize("function", [arcface_loss, cosface_loss, sphereface_loss], ids=lambda f: f.name)
 def test_margin_penalises_the_target_monotonically(function):
     """The loss grows with the target's angle over all of [0, pi]: the margin never rewards a wrong angle."""
     thetas = np.linspace(0.01, math.pi - 0.01, 400)
