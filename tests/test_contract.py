@@ -255,3 +255,26 @@ def test_a_masked_array_is_refused_not_silently_unmasked(key):
     for call in (function, function.grad):
         with pytest.raises(TypeError, match=rf"^{first} is a numpy masked array"):
             call(*args)
+
+
+# torch computes a number for these labels and targets; lossviz refuses them on purpose
+# (a 0/1 label passed to a +-1 loss, a target of 2 to a cross entropy), and says so.
+REFUSES_WHAT_TORCH_TAKES = [
+    "hinge_embedding_loss",
+    "soft_margin_loss",
+    "margin_ranking_loss",
+    "cross_entropy",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "multilabel_soft_margin_loss",
+    "sigmoid_focal_loss",
+    "kl_div",
+    "poisson_nll_loss",
+    "cosine_embedding_loss",
+]
+
+
+@pytest.mark.parametrize("name", REFUSES_WHAT_TORCH_TAKES)
+def test_label_domain_refusals_are_stated_as_deliberate(name):
+    doc = " ".join(LOSSES[name].__doc__.split())
+    assert "refuse" in doc and "torch" in doc[doc.index("refuse") - 200 : doc.index("refuse") + 200]
