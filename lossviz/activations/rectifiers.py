@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .._validate import as_float, flag, positive, real
-from ._common import as_input, input_only, keep_nan, vjp
+from ._common import as_input, document_plain, input_only, keep_nan, vjp
 from ._registry import activation
 
 __all__ = [
@@ -48,22 +48,7 @@ def _left(x: np.ndarray, at: float = 0.0) -> np.ndarray:
 @activation(formula=r"\mathrm{relu}(x) = \max(x, 0)", torch="torch.nn.functional.relu")
 def relu(input: Any) -> np.ndarray:
     """Rectified linear unit, ``max(x, 0)``, element-wise.
-
-    Parameters
-    ----------
-    input : array_like
-        Real numbers of any shape.
-
-    Returns
-    -------
-    ndarray
-        ``input``'s shape.
-
-    Raises
-    ------
-    TypeError
-        If ``input`` is not an array of real numbers.
-
+    {plain}
     Notes
     -----
     Derivative 1 for x > 0, 0 for x <= 0: at the kink, relu'(0) = 0 (torch's choice).
@@ -90,22 +75,7 @@ def relu_grad(input: np.ndarray, *, grad_output: Any) -> np.ndarray:
 @activation(formula=r"\mathrm{relu6}(x) = \min(\max(x, 0), 6)", torch="torch.nn.functional.relu6")
 def relu6(input: Any) -> np.ndarray:
     """``x`` clipped to [0, 6], element-wise: a relu that saturates at 6.
-
-    Parameters
-    ----------
-    input : array_like
-        Real numbers of any shape.
-
-    Returns
-    -------
-    ndarray
-        ``input``'s shape.
-
-    Raises
-    ------
-    TypeError
-        If ``input`` is not an array of real numbers.
-
+    {plain}
     Notes
     -----
     Derivative 1 on (0, 6), else 0; at both kinks, x = 0 and x = 6, it is 0 (torch's).
@@ -421,22 +391,7 @@ def elu_grad(input: np.ndarray, alpha: float, *, grad_output: Any) -> np.ndarray
 )
 def selu(input: Any) -> np.ndarray:
     """Scaled ELU with torch's constants alpha = 1.67326..., lambda = 1.05070...
-
-    Parameters
-    ----------
-    input : array_like
-        Real numbers of any shape.
-
-    Returns
-    -------
-    ndarray
-        ``input``'s shape.
-
-    Raises
-    ------
-    TypeError
-        If ``input`` is not an array of real numbers.
-
+    {plain}
     Notes
     -----
     Derivative lambda for x > 0, ``lambda alpha e^x`` for x <= 0; at 0 it is
@@ -669,3 +624,6 @@ def _hardshrink_arguments(input: Any, lambd: Any) -> tuple[np.ndarray, float]:
 @hardshrink.gradient
 def hardshrink_grad(input: np.ndarray, lambd: float, *, grad_output: Any) -> np.ndarray:
     return vjp(keep_nan(input, np.where(_inside(input, lambd), 0.0, 1.0)), grad_output)
+
+
+document_plain(relu, relu6, selu)
