@@ -118,6 +118,7 @@ _SOFTMAX_PARAMETERS = """
 @activation(
     formula=r"\mathrm{softmax}(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",
     torch="torch.nn.functional.softmax",
+    view=None,
 )
 def softmax(input: Any, dim: int | None = None) -> np.ndarray:
     """Probabilities along ``dim``: ``e^{x_i} / sum_j e^{x_j}``; each slice sums to 1.
@@ -160,6 +161,7 @@ def softmax_jacobian(input: Any, dim: int | None = None) -> np.ndarray:
 @activation(
     formula=r"\mathrm{log\_softmax}(x)_i = x_i - \log \sum_j e^{x_j}",
     torch="torch.nn.functional.log_softmax",
+    view=None,
 )
 def log_softmax(input: Any, dim: int | None = None) -> np.ndarray:
     """``log(softmax(x))`` along ``dim`` via log-sum-exp.
@@ -206,6 +208,7 @@ def _softmin(x: np.ndarray, dim: int) -> np.ndarray:
 @activation(
     formula=r"\mathrm{softmin}(x)_i = \frac{e^{-x_i}}{\sum_j e^{-x_j}}",
     torch="torch.nn.functional.softmin",
+    view=None,
 )
 def softmin(input: Any, dim: int | None = None) -> np.ndarray:
     """``softmax(-x)`` along ``dim``: the smallest entry gets the largest probability.
@@ -253,7 +256,7 @@ def _halves(x: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarray]:
     return tuple(np.split(x, 2, axis=dim))
 
 
-@activation(formula=r"\mathrm{glu}(a, b) = a \otimes \sigma(b)", torch="torch.nn.functional.glu")
+@activation(formula=r"\mathrm{glu}(a, b) = a \otimes \sigma(b)", torch="torch.nn.functional.glu", view=None)
 def glu(input: Any, dim: int = -1) -> np.ndarray:
     """Gated linear unit: split ``input`` into halves a, b along ``dim``; ``a * sigmoid(b)``.
 

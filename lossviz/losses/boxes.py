@@ -229,6 +229,9 @@ _ARGUMENTS = """
 def _box_loss(geometry: Geometry, name: str, *, formula: str, torch: str | None, doc: str) -> Function:
     """Define and register one box loss from its geometry: forward, check and gradient.
 
+    Every box loss is drawn as a function of a predicted box's shift (``view="box"``) and
+    belongs to the course's topic ``"boxes"``.
+
     ``doc`` is the loss's own docstring with ``{arguments}`` where the shared description
     of the four losses' arguments goes.
     """
@@ -245,7 +248,7 @@ def _box_loss(geometry: Geometry, name: str, *, formula: str, torch: str | None,
 
     forward.__name__ = forward.__qualname__ = name
     forward.__doc__ = doc.replace("{arguments}", _ARGUMENTS)
-    function = loss(formula=formula, torch=torch, wrt=("boxes1",))(forward)
+    function = loss(formula=formula, torch=torch, wrt=("boxes1",), view="box", topic="boxes")(forward)
     function.arguments(_box_arguments)
     function.gradient(gradient)
     return function

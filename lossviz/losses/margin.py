@@ -102,6 +102,7 @@ def _rows_of(x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
 @loss(
     formula=r"\ell_i = \begin{cases} x_i & y_i = 1 \\ \max(0, \Delta - x_i) & y_i = -1 \end{cases}",
     torch="torch.nn.functional.hinge_embedding_loss",
+    view="sign", topic="margin",
 )
 def hinge_embedding_loss(input: Any, target: Any, margin: float = 1.0, reduction: str = "mean") -> np.ndarray:
     """Pull similar pairs together, push dissimilar ones beyond ``margin``.
@@ -181,6 +182,7 @@ def _per_sample_weight(weight: np.ndarray | None, t: np.ndarray) -> np.ndarray |
 @loss(
     formula=r"\ell_n = \frac{1}{C}\sum_{j \ne y_n} w_{y_n} \max(0, \Delta - x_{n,y_n} + x_{n,j})^p",
     torch="torch.nn.functional.multi_margin_loss",
+    view="classes", topic="margin",
 )
 def multi_margin_loss(
     input: Any, target: Any, p: int = 1, margin: float = 1.0, weight: Any = None, reduction: str = "mean"
@@ -298,6 +300,7 @@ def _multilabel_slots(scores: np.ndarray, t: np.ndarray) -> Any:
 @loss(
     formula=r"\ell_n = \frac{1}{C}\sum_{j \in Y_n}\sum_{k \notin Y_n} \max(0, 1 - (x_{n,j} - x_{n,k}))",
     torch="torch.nn.functional.multilabel_margin_loss",
+    view=None, topic="margin",
 )
 def multilabel_margin_loss(input: Any, target: Any, reduction: str = "mean") -> np.ndarray:
     """Multi-label hinge: every target class should outscore every non-target class by 1.
@@ -370,7 +373,7 @@ def multilabel_margin_loss_grad(input: np.ndarray, target: np.ndarray, reduction
     return grad.reshape(input.shape)
 
 
-@loss(formula=r"\ell_i = \log\left(1 + e^{-y_i x_i}\right)", torch="torch.nn.functional.soft_margin_loss")
+@loss(formula=r"\ell_i = \log\left(1 + e^{-y_i x_i}\right)", torch="torch.nn.functional.soft_margin_loss", view="sign", topic="margin")
 def soft_margin_loss(input: Any, target: Any, reduction: str = "mean") -> np.ndarray:
     """Logistic loss on ``+-1`` labels: a smooth hinge, ``softplus(-y x)``.
 
@@ -435,6 +438,7 @@ def _ranking_hinge(input1: np.ndarray, input2: np.ndarray, target: np.ndarray, m
     formula=r"\ell_i = \max(0, -y_i (x^{(1)}_i - x^{(2)}_i) + \Delta)",
     torch="torch.nn.functional.margin_ranking_loss",
     wrt=("input1", "input2"),
+    view="ranking", topic="margin",
 )
 def margin_ranking_loss(input1: Any, input2: Any, target: Any, margin: float = 0, reduction: str = "mean") -> np.ndarray:
     """Rank pairs: ``input1`` should beat ``input2`` by ``margin`` where ``y = 1``, lose where ``y = -1``.
@@ -549,7 +553,7 @@ _BINARY_HINGE = """
 """
 
 
-@loss(formula=r"\ell_i = \max(0, \Delta - y_i x_i)", torch=None)
+@loss(formula=r"\ell_i = \max(0, \Delta - y_i x_i)", torch=None, view="sign", topic="margin")
 def hinge(input: Any, target: Any, margin: float = 1.0, reduction: str = "mean") -> np.ndarray:
     """Binary hinge loss (linear SVM) on raw scores and labels in {-1, +1}.
 
@@ -582,7 +586,7 @@ def hinge_grad(input: np.ndarray, target: np.ndarray, margin: float, reduction: 
     return _reduction.pull_back(local, grad_output, reduction)
 
 
-@loss(formula=r"\ell_i = \max(0, \Delta - y_i x_i)^2", torch=None)
+@loss(formula=r"\ell_i = \max(0, \Delta - y_i x_i)^2", torch=None, view="sign", topic="margin")
 def squared_hinge(input: Any, target: Any, margin: float = 1.0, reduction: str = "mean") -> np.ndarray:
     """Squared hinge loss (L2-SVM) on raw scores and labels in {-1, +1}.
 
@@ -626,6 +630,7 @@ def _crammer_singer(scores: np.ndarray, t: np.ndarray, rows: np.ndarray, margin:
 @loss(
     formula=r"\ell_n = \max\big(0,\ \Delta - (x_{n,y_n} - \max_{j \ne y_n} x_{n,j})\big)",
     torch=None,
+    view="classes", topic="margin",
 )
 def multiclass_hinge(input: Any, target: Any, margin: float = 1.0, reduction: str = "mean") -> np.ndarray:
     """Multi-class hinge of Crammer and Singer: the target's score must beat the strongest rival by ``margin``.
