@@ -1,4 +1,4 @@
-"""Every derivation step in notebooks 02-04 is checked: a wrong step stops the notebook.
+"""Every derivation step in notebooks 02-08 is checked: a wrong step stops the notebook.
 
 Two ways of showing it:
 - end to end: a copy of a notebook with one step's formula replaced is executed by a
@@ -21,7 +21,15 @@ import lossviz.check
 from lossviz.check import DerivationError
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-NAMES = ["02_chain_rule", "03_backpropagation", "04_gradient_descent"]
+NAMES = [
+    "02_chain_rule",
+    "03_backpropagation",
+    "04_gradient_descent",
+    "05_mse_rmse",
+    "06_mae_l1",
+    "07_huber_smoothl1_logcosh_quantile",
+    "08_custom_losses",
+]
 # The derivations end where the implementation starts (the template's order).
 END_OF_DERIVATIONS = "## Implementation"
 
@@ -37,6 +45,19 @@ WRONG_STEPS = {
         '("bias corrections cancel", lambda w, g, lr, b1, b2: w - lr * g / (np.sqrt(g**2) + 1e-8))',
         '("bias corrections cancel", lambda w, g, lr, b1, b2: w - lr * g / (np.sqrt(g**2 * (1 - b2)) + 1e-8))',
         "step 2 (bias corrections cancel)",
+    ),
+    # the sign error of a popular post: (y - prediction) for (prediction - y)
+    "05_mse_rmse": ('("2 (p_i - y_i)", lambda p1, p2, p3, y1, y2, y3: 2 * (p1 - y1)),', '("2 (p_i - y_i)", lambda p1, p2, p3, y1, y2, y3: 2 * (y1 - p1)),', "step 3 (2 (p_i - y_i))"),
+    "06_mae_l1": ('("sign(d)", lambda d: np.sign(d)),', '("sign(d)", lambda d: -np.sign(d)),', "step 4 (sign(d))"),
+    "07_huber_smoothl1_logcosh_quantile": (
+        '("clip(d, -delta, delta)", lambda d, delta: np.clip(d, -delta, delta)),',
+        '("clip(d, -delta, delta)", lambda d, delta: np.clip(d, -1, 1)),',
+        "step 3 (clip(d, -delta, delta))",
+    ),
+    "08_custom_losses": (
+        '("d log(1 + p)/dp = 1/(1 + p)", lambda p, y: 2 * (np.log1p(p) - np.log1p(y)) / (1 + p)),',
+        '("d log(1 + p)/dp = 1/(1 + p)", lambda p, y: 2 * (np.log1p(p) - np.log1p(y)) / p),',
+        "step 3 (d log(1 + p)/dp = 1/(1 + p))",
     ),
 }
 
