@@ -1,4 +1,4 @@
-"""Every derivation step in notebooks 01-04 and 09-11 is checked: a wrong step stops the notebook.
+"""Every derivation step in the course's notebooks is checked: a wrong step stops the notebook.
 
 Two ways of showing it:
 - end to end: a copy of a notebook with one step's formula replaced is executed by a
@@ -21,15 +21,12 @@ import lossviz.check
 from lossviz.check import DerivationError
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-NAMES = [
-    "01_derivatives_numerically",
-    "02_chain_rule",
-    "03_backpropagation",
-    "04_gradient_descent",
-    "09_sigmoid_bce",
-    "10_softmax_cross_entropy",
-    "11_entropy_kl",
-]
+# Every notebook with a Derivation section (all but the welcome tour and the glossary).
+NAMES = sorted(
+    path.stem
+    for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")
+    if "## Derivation" in path.read_text(encoding="utf-8")
+)
 # The derivations end where the implementation starts (the template's order).
 END_OF_DERIVATIONS = "## Implementation"
 
@@ -61,6 +58,17 @@ WRONG_STEPS = {
         '("(mu - E_P[x]) / s^2", lambda mu, s: (mu - mean_P) / s**2)',
         '("(mu - E_P[x]) / s^2", lambda mu, s: (mu - mean_P) / s)',
         "step 3 ((mu - E_P[x]) / s^2)",
+    # the sign error of a popular post: (y - prediction) for (prediction - y)
+    "05_mse_rmse": ('("2 (p_i - y_i)", lambda p1, p2, p3, y1, y2, y3: 2 * (p1 - y1)),', '("2 (p_i - y_i)", lambda p1, p2, p3, y1, y2, y3: 2 * (y1 - p1)),', "step 3 (2 (p_i - y_i))"),
+    "06_mae_l1": ('("sign(d)", lambda d: np.sign(d)),', '("sign(d)", lambda d: -np.sign(d)),', "step 4 (sign(d))"),
+    "07_huber_smoothl1_logcosh_quantile": (
+        '("clip(d, -delta, delta)", lambda d, delta: np.clip(d, -delta, delta)),',
+        '("clip(d, -delta, delta)", lambda d, delta: np.clip(d, -1, 1)),',
+        "step 3 (clip(d, -delta, delta))",
+    "08_custom_losses": (
+        '("d log(1 + p)/dp = 1/(1 + p)", lambda p, y: 2 * (np.log1p(p) - np.log1p(y)) / (1 + p)),',
+        '("d log(1 + p)/dp = 1/(1 + p)", lambda p, y: 2 * (np.log1p(p) - np.log1p(y)) / p),',
+        "step 3 (d log(1 + p)/dp = 1/(1 + p))",
     ),
 }
 
