@@ -1,4 +1,4 @@
-"""Every derivation step in notebooks 02-04 is checked: a wrong step stops the notebook.
+"""Every derivation step in notebooks 02-04 and 17-20 is checked: a wrong step stops the notebook.
 
 Two ways of showing it:
 - end to end: a copy of a notebook with one step's formula replaced is executed by a
@@ -21,7 +21,15 @@ import lossviz.check
 from lossviz.check import DerivationError
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-NAMES = ["02_chain_rule", "03_backpropagation", "04_gradient_descent"]
+NAMES = [
+    "02_chain_rule",
+    "03_backpropagation",
+    "04_gradient_descent",
+    "17_sigmoid_tanh",
+    "18_relu_family",
+    "19_smooth_activations",
+    "20_softmax_activation",
+]
 # The derivations end where the implementation starts (the template's order).
 END_OF_DERIVATIONS = "## Implementation"
 
@@ -37,6 +45,27 @@ WRONG_STEPS = {
         '("bias corrections cancel", lambda w, g, lr, b1, b2: w - lr * g / (np.sqrt(g**2) + 1e-8))',
         '("bias corrections cancel", lambda w, g, lr, b1, b2: w - lr * g / (np.sqrt(g**2 * (1 - b2)) + 1e-8))',
         "step 2 (bias corrections cancel)",
+    ),
+    # the source posts' own slip: the sigmoid's derivative taken to be the sigmoid
+    "17_sigmoid_tanh": (
+        '("sigma (1 - sigma)", lambda x: sigma(x) * (1 - sigma(x)))',
+        '("sigma (1 - sigma)", lambda x: sigma(x))',
+        "step 4 (sigma (1 - sigma))",
+    ),
+    "18_relu_family": (
+        '("x where x <= 0, else 0", lambda x, m: np.where(x <= 0, x, 0.0))',
+        '("x where x <= 0, else 0", lambda x, m: np.where(x > 0, x, 0.0))',
+        "step 3 (x where x <= 0, else 0)",
+    ),
+    "19_smooth_activations": (
+        "lambda x: sigma(x) * sigma(-x) * (1 + x + np.exp(x))",
+        "lambda x: sigma(x) * sigma(-x) * (1 - x + np.exp(x))",
+        "step 4 (sigma(x) sigma(-x) (1 + x + e^x))",
+    ),
+    "20_softmax_activation": (
+        '("p1 - p1 p1", lambda z1, z2, z3: probs(z1, z2, z3)[0] * (1 - probs(z1, z2, z3)[0]))',
+        '("p1 - p1 p1", lambda z1, z2, z3: probs(z1, z2, z3)[0] * (1 + probs(z1, z2, z3)[0]))',
+        "step 3 (p1 - p1 p1)",
     ),
 }
 

@@ -8,18 +8,18 @@ class TestWrongAnswers(WrongAnswerTests):
     notebook = "17_sigmoid_tanh"
     wrong = {
         "17-scaled-tanh-grad": [
-            Wrong("drops the inner factor b", edit("a * b * (1 - ", "a * (1 - "), "gradcheck FAILED"),
-            Wrong("drops the outer factor a", edit("a * b * (1 - ", "b * (1 - "), "gradcheck FAILED"),
+            Wrong("drops the inner factor k", edit("s * k * (1 - ", "s * (1 - "), "gradcheck FAILED"),
+            Wrong("drops the outer factor s", edit("s * k * (1 - ", "k * (1 - "), "gradcheck FAILED"),
             Wrong("1 - tanh without the square", edit("np.asarray(x, dtype=float)) ** 2)", "np.asarray(x, dtype=float)))"), "gradcheck FAILED"),
             Wrong("sign slip: 1 + tanh^2", edit("(1 - np.tanh", "(1 + np.tanh"), "gradcheck FAILED"),
-            Wrong("the slope taken at x, not at b x", edit("np.tanh(b * np.asarray", "np.tanh(np.asarray"), "gradcheck FAILED"),
+            Wrong("the slope taken at x, not at k x", edit("np.tanh(k * np.asarray", "np.tanh(np.asarray"), "gradcheck FAILED"),
             Wrong(
                 "the sigmoid's pattern t (1 - t) for tanh",
-                "t = np.tanh(b * np.asarray(x, dtype=float))\nreturn a * b * t * (1 - t)",
+                "t = np.tanh(k * np.asarray(x, dtype=float))\nreturn s * k * t * (1 - t)",
                 "gradcheck FAILED",
             ),
-            Wrong("b squared", edit("a * b * (1 - ", "a * b**2 * (1 - "), "gradcheck FAILED"),
-            Wrong("returns the function, not its slope", "return a * np.tanh(b * np.asarray(x, dtype=float))", "gradcheck FAILED"),
+            Wrong("k squared", edit("s * k * (1 - ", "s * k**2 * (1 - "), "gradcheck FAILED"),
+            Wrong("returns the function, not its slope", "return s * np.tanh(k * np.asarray(x, dtype=float))", "gradcheck FAILED"),
         ],
         "17-sigmoid-slope": [
             Wrong(
