@@ -292,6 +292,8 @@ def _real(name: str, value: Any) -> float:
 def _on_grid(name: str, value: float, low: float, high: float) -> float:
     """A step of 1, 2, 2.5 or 5 times a power of ten on which ``low``, ``high`` and ``value`` all lie."""
     span = high - low
+    if span <= 0:
+        raise ValueError(f"{name}'s slider needs low < high, got [{low:g}, {high:g}]")
     for exponent in range(int(np.floor(np.log10(span))) - 1, int(np.floor(np.log10(span))) - 5, -1):
         for mantissa in (5.0, 2.5, 2.0, 1.0):
             step = mantissa * 10.0**exponent
@@ -306,7 +308,9 @@ def _describe(name: str, label: str | None, tooltip: str | None) -> dict[str, An
     return {"description": label or name.replace("_", " "), "tooltip": tooltip or label or name, "layout": _LAYOUT, "style": _STYLE}
 
 
-def slider(name: str, value: float, low: float, high: float, *, integer: bool = False, label: str | None = None, tooltip: str | None = None) -> widgets.Widget:
+def slider(
+    name: str, value: float, low: float, high: float, *, integer: bool = False, snap: bool = False, label: str | None = None, tooltip: str | None = None
+) -> widgets.Widget:
     """A slider for ``name`` from ``low`` to ``high`` whose grid holds ``value`` exactly.
 
     The step is 1, 2, 2.5 or 5 times a power of ten with 40 or more steps over the range,
@@ -321,6 +325,9 @@ def slider(name: str, value: float, low: float, high: float, *, integer: bool = 
         The starting value and the range; ``low <= value <= high``.
     integer : bool, default False
         Whole numbers, step 1.
+    snap : bool, default False
+        Move a value that lies on no grid (a default of 1/3) to the nearest point of the
+        coarsest grid, instead of refusing it.
     label, tooltip : str, optional
         Words shown beside it and on hover (default: the name in words).
 
@@ -353,7 +360,14 @@ def slider(name: str, value: float, low: float, high: float, *, integer: bool = 
         if not float(value).is_integer():
             raise TypeError(f"{name} must be a whole number, got {value:g}")
         return widgets.IntSlider(value=int(value), min=int(low), max=int(high), step=1, **common)
-    step = _on_grid(name, value, low, high)
+    if snap:
+        coarse = _on_grid(name, low, low, high)
+        try:
+            step = _on_grid(name, value, low, high)
+        except ValueError:
+            step, value = coarse, low + round((value - low) / coarse) * coarse
+    else:
+        step = _on_grid(name, value, low, high)
     decimals = max(0, -int(np.floor(np.log10(step) + 1e-9)))
     return widgets.FloatSlider(value=value, min=low, max=high, step=step, readout_format=f".{decimals}f", **common)
 

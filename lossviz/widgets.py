@@ -34,6 +34,7 @@ from . import activations, data, losses, plot, views
 from .check import fd_error
 from .descent import METHODS, fit_line, run_descent
 from .explorer import Explorer, Scene, by_value, dropdown, figure, log_slider, readout, rescale, slider
+from .explorer import _on_grid as _grid_step
 
 __all__ = [
     "Explorer",
@@ -62,6 +63,10 @@ PARAMETER_RANGES: dict[Any, tuple[float, float]] = {
     "gamma": (0.0, 5.0),
     "alpha": (0.0, 3.0),
     ("sigmoid_focal_loss", "alpha"): (0.0, 1.0),
+    ("celu", "alpha"): (0.1, 3.0),  # celu divides by alpha
+    # rrelu needs lower <= upper: ranges that meet at 0.25 keep every pair valid.
+    ("rrelu", "lower"): (0.0, 0.25),
+    ("rrelu", "upper"): (0.25, 1.0),
     "label_smoothing": (0.0, 0.5),
     "quantile": (0.01, 0.99),
     "negative_slope": (0.0, 0.5),
@@ -182,7 +187,7 @@ def parameter_controls(function: Any, given: Mapping[str, Any]) -> dict[str, wid
         if isinstance(bounds[0], str):
             controls[name] = dropdown(name, start, bounds, **_words(name))
         else:
-            controls[name] = slider(name, start, *bounds, **_words(name))
+            controls[name] = slider(name, start, *bounds, snap=name not in given, **_words(name))
     return controls
 
 
@@ -313,8 +318,8 @@ def loss_explorer(name: str = "huber_loss", **params: Any) -> Explorer:
         function = losses.REGISTRY[chosen]
         kind = views.kind_of(function)
         low, high = kind.x
-        step = (high - low) / 50
-        start = given.get("prediction", low + step * round(0.7 * 50))
+        step = _grid_step("prediction", low, low, high)
+        start = given.get("prediction", round(low + step * round(0.7 * (high - low) / step), 12))
         controls = {"prediction": slider("prediction", start, low, high, **_words("prediction"))}
         if isinstance(kind.target, tuple) and len(kind.target) == 2 and isinstance(kind.target[0], float):
             controls["target"] = slider("target", given.get("target", kind.default_target), *kind.target, **_words("target"))
@@ -773,7 +778,7 @@ def _fd_scene() -> Scene:
     blend = blended_transform_factory(ax.transData, ax.transAxes)
     (step_line,) = ax.plot([], [], color="black", linewidth=1, transform=blend)
     picked = ax.scatter([], [], s=30, zorder=4, edgecolors="black")
-    numbers = readout(fig, 0.42)
+    numbers = readout(fig, 0.55)
     cache: dict[tuple[str, float], Any] = {}
 
     def draw(function: str, x0: float, h: float) -> None:

@@ -32,7 +32,7 @@ def test_no_file_refers_to_anything_outside_the_repository():
         pytest.skip("not a git checkout")
     found = []
     for path in tracked_files():
-        if not path.is_file():
+        if not path.is_file() or path == Path(__file__).resolve():  # this file names the patterns
             continue
         try:
             text = path.read_text(encoding="utf-8")
