@@ -95,6 +95,18 @@ def test_loss_explorer_switches_loss_and_its_parameters():
     assert explorer.controls["delta"].value == 1.5, "switching back restores the loss's sliders"
 
 
+def test_update_sets_a_choice_before_the_controls_it_brings():
+    """update(name=..., margin=...) sets the margin of the loss chosen, not of the one before it."""
+    explorer = widgets.loss_explorer("hinge_embedding_loss")
+    before = explorer.controls["margin"].value
+    explorer.update(name="margin_ranking_loss", margin=2.0)
+    assert explorer.values["margin"] == 2.0
+    shown = views.view(losses.REGISTRY["margin_ranking_loss"], target=explorer.values["target"], margin=2.0)
+    x, y, _ = curves(explorer)
+    np.testing.assert_array_equal(y, shown.value(x))
+    explorer.update(name="hinge_embedding_loss")
+    assert explorer.values["margin"] == before, "the loss chosen before keeps its own margin"
+
 def test_loss_explorer_cross_entropy_label_smoothing():
     explorer = widgets.loss_explorer("cross_entropy")
     set_and_check_changed(explorer, "label_smoothing", 0.3)
