@@ -766,7 +766,7 @@ def box_explorer(*, cx: float = 2.8, cy: float = 2.5, width: float = 2.0, height
 
 # The three margin losses in the order they appeared, and each margin's slider range. The
 # starting margin is the loss's own default (SphereFace's 4, CosFace's 0.35, ArcFace's 0.5).
-MARGIN_LOSSES: dict[str, tuple[float, float]] = {
+MARGIN_RANGES: dict[str, tuple[float, float]] = {
     "sphereface_loss": (1, 6),  # a whole number: cos(m theta)
     "cosface_loss": (0.0, 1.0),
     "arcface_loss": (0.0, 1.0),
@@ -778,15 +778,6 @@ MARGIN_WORDS: dict[str, tuple[str, str]] = {
 }
 SCALE_RANGE = (1.0, 100.0)
 SPREAD_RANGE = (30.0, 180.0)  # degrees between the two class weights
-
-
-def _default_margin(name: str) -> float:
-    return inspect.signature(losses.REGISTRY[name].forward).parameters["margin"].default
-
-
-def _two_classes(angle: np.ndarray, spread: float) -> np.ndarray:
-    """(n, 2) cosines of unit features at ``angle`` (radians, from W0 towards W1) with W0 and W1."""
-    return np.stack([np.cos(angle), np.cos(angle - spread)], axis=1)
 
 
 def _margin_boundary(name: str, spread: float, *, scale: float = 64.0, margin: float | None = None) -> float | None:
@@ -817,11 +808,11 @@ def _margin_boundary(name: str, spread: float, *, scale: float = 64.0, margin: f
     18.0
     """
     function = losses.REGISTRY[name]
-    margin = _default_margin(name) if margin is None else margin
+    margin = plot._default_margin(name) if margin is None else margin
     zero = np.zeros(1, dtype=np.int64)
 
     def beaten(theta: float) -> bool:
-        loss = function(_two_classes(np.array([theta]), spread), zero, scale=scale, margin=margin, reduction="none")
+        loss = function(plot.two_class_cosines([theta], spread), zero, scale=scale, margin=margin, reduction="none")
         return bool(loss[0] >= np.log(2))
 
     if beaten(0.0):
@@ -835,27 +826,8 @@ def _margin_boundary(name: str, spread: float, *, scale: float = 64.0, margin: f
 
 def _margin_scene() -> Scene:
     fig, (circle_ax, loss_ax, grad_ax) = figure(3, height=3.4)
-    circle_ax.set_aspect("equal")
-    circle_ax.set_xlim(-1.3, 1.3)
-    circle_ax.set_ylim(-1.3, 1.3)
-    circle_ax.set_xticks([-1, 0, 1])
-    circle_ax.set_yticks([-1, 0, 1])
+    circle = plot.MarginCirclePlot(circle_ax)
     circle_ax.set_title("who wins by the margin")
-    around = np.linspace(-np.pi, np.pi, 721)
-    circle_ax.plot(np.cos(around), np.sin(around), color="0.85", linewidth=0.8)
-    arcs = {
-        label: circle_ax.plot([], [], color=color, linewidth=5, solid_capstyle="butt", label=label)[0]
-        for label, color in (
-            ("class 0 by its margin", plot.PALETTE[0]),
-            ("class 1 by its margin", plot.PALETTE[1]),
-            ("neither (the margin)", plot.FLAT_COLOR),
-        )
-    }
-    circle_ax.plot([0, 1], [0, 0], color=plot.PALETTE[0], linewidth=1.5)
-    circle_ax.text(1.05, -0.05, "W₀", color=plot.PALETTE[0], va="top")
-    (weight_1,) = circle_ax.plot([], [], color=plot.PALETTE[1], linewidth=1.5, label="W1")
-    label_1 = circle_ax.text(0, 0, "W₁", color=plot.PALETTE[1], ha="center", va="center")
-    (bisector,) = circle_ax.plot([], [], "--", color=plot.FLAT_COLOR, linewidth=1)
 
     for ax, title in ((loss_ax, "loss of a class-0 feature"), (grad_ax, "derivative dℓ/dθ")):
         ax.set_xlabel("angle θ from W₀ towards W₁ (°)")
@@ -868,8 +840,8 @@ def _margin_scene() -> Scene:
     edges[0].set_label("where class 0 stops winning")
     numbers = readout(fig, 0.9)
     fig.legend(
-        handles=[*arcs.values(), edges[0], bisector, margin_loss],
-        labels=[*arcs, "where class 0 stops winning", "no margin (softmax of s cos θ)", "with the margin"],
+        handles=[*circle.arcs, edges[0], circle.bisector, margin_loss],
+        labels=[*circle.LABELS, "where class 0 stops winning", "no margin (softmax of s cos θ)", "with the margin"],
         loc="lower left", bbox_to_anchor=(READOUT_X, 0.02), fontsize=7, frameon=False, borderaxespad=0.0,
     )
     cross_entropy = losses.REGISTRY["cross_entropy"]
@@ -877,20 +849,13 @@ def _margin_scene() -> Scene:
     def draw(name: str, margin: float, scale: float, spread: float) -> None:
         function, delta = losses.REGISTRY[name], np.radians(spread)
         options = {"scale": scale, "margin": margin, "reduction": "none"}
-        # The circle: a feature at angle phi belongs to a class where its loss for that class is below log 2.
-        cos = _two_classes(around, delta)
-        wins = [function(cos, np.full(around.size, k), **options) < np.log(2) for k in (0, 1)]
-        for line, inside in zip(arcs.values(), (wins[0], wins[1], ~(wins[0] | wins[1]))):
-            line.set_data(np.where(inside, np.cos(around), np.nan), np.where(inside, np.sin(around), np.nan))
-        weight_1.set_data([0, np.cos(delta)], [0, np.sin(delta)])
-        label_1.set_position((1.15 * np.cos(delta), 1.15 * np.sin(delta)))
-        bisector.set_data(1.25 * np.cos(delta / 2) * np.array([-1, 1]), 1.25 * np.sin(delta / 2) * np.array([-1, 1]))
+        circle.update(name, spread=spread, margin=margin, scale=scale)
         # The loss of a class-0 feature turning from W0 to W1, and d/dtheta by the chain rule:
         # cos(theta) and cos(theta - delta) both move with theta. Not theta = 0, where
         # ArcFace's d/dcos is infinite (d/dtheta is not).
         theta = np.linspace(delta / 720, delta, 360)
         degrees = np.degrees(theta)
-        cos, zero = _two_classes(theta, delta), np.zeros(theta.size, dtype=np.int64)
+        cos, zero = plot.two_class_cosines(theta, delta), np.zeros(theta.size, dtype=np.int64)
         slopes = np.stack([-np.sin(theta), -np.sin(theta - delta)], axis=1)
         margin_loss.set_data(degrees, function(cos, zero, **options))
         margin_grad.set_data(degrees, np.sum(function.grad(cos, zero, **options) * slopes, axis=1))
@@ -916,7 +881,7 @@ def _margin_scene() -> Scene:
         top = loss_ax.get_ylim()[1]
         loss_ax.set_ylim(-0.05 * top, top)  # a loss is never negative: no room below 0
 
-    moving = [*arcs.values(), weight_1, label_1, bisector, plain_loss, margin_loss, plain_grad, margin_grad, *edges, numbers]
+    moving = [*circle.artists, plain_loss, margin_loss, plain_grad, margin_grad, *edges, numbers]
     return Scene(fig, draw, lambda: moving)
 
 
@@ -961,9 +926,9 @@ def margin_explorer(name: str = "arcface_loss", *, margin: float | None = None, 
     ...
     ValueError: margin=2 is outside the slider's range [0, 1]
     """
-    if name not in MARGIN_LOSSES:
-        raise ValueError(f"name must be one of {tuple(MARGIN_LOSSES)}, got {name!r}")
-    chooser = dropdown("name", name, list(MARGIN_LOSSES), label="loss", tooltip="which margin (in the order they appeared)")
+    if name not in MARGIN_RANGES:
+        raise ValueError(f"name must be one of {tuple(MARGIN_RANGES)}, got {name!r}")
+    chooser = dropdown("name", name, list(MARGIN_RANGES), label="loss", tooltip="which margin (in the order they appeared)")
     common = {
         "scale": log_slider("scale", scale, *SCALE_RANGE, label="scale s", tooltip="the logits are s cos θ"),
         "spread": slider("spread", spread, *SPREAD_RANGE, label="angle W₀ to W₁ (°)", tooltip="how far apart the two class weights are"),
@@ -971,9 +936,9 @@ def margin_explorer(name: str = "arcface_loss", *, margin: float | None = None, 
     per_name: dict[str, dict[str, widgets.Widget]] = {}
 
     def margin_control(chosen: str, start: float | None) -> widgets.Widget:
-        low, high = MARGIN_LOSSES[chosen]
+        low, high = MARGIN_RANGES[chosen]
         label, tooltip = MARGIN_WORDS[chosen]
-        value = _default_margin(chosen) if start is None else start
+        value = plot._default_margin(chosen) if start is None else start
         return slider("margin", value, low, high, integer=chosen == "sphereface_loss", label=label, tooltip=tooltip)
 
     def controls_for(values: dict[str, Any]) -> dict[str, widgets.Widget]:
