@@ -104,7 +104,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "lower": ("lowest slope", "rrelu's smallest slope for x < 0"),
     "upper": ("highest slope", "rrelu's largest slope for x < 0"),
     "weight": ("slope a for x < 0", "prelu's learned slope"),
-    "var": ("variance σ²", "the predicted variance of the Gaussian"),
+    "var": ("variance v", "the predicted variance of the Gaussian (σ is the sigmoid in this course)"),
     "threshold": ("threshold", "inputs at or below it are replaced"),
     "value": ("replacement", "what inputs at or below the threshold become"),
     "approximate": ("approximation", "exact erf, or the tanh formula"),
