@@ -36,8 +36,8 @@ Format: one file per notebook with graded exercises, ``tests/exercises/test_<ste
 
 How it runs: the notebook's code cells are executed in order, in-process and in one
 namespace, as Run All does. At an answer cell with a table, each wrong answer is tried in
-a copy of that namespace (arrays copied too, so a mistake that mutates one cannot leak
-into the next attempt): the answer cell with the wrong code, then the visible tests. The
+a copy of that namespace (arrays, dicts and lists copied too, so a mistake that mutates
+one cannot leak into the next attempt): the answer cell with the wrong code, then the visible tests. The
 instructor's solution is tried the same way and must pass, or the table proves nothing.
 Then the real answer cell and the whole tests cell run and the notebook goes on. So a
 notebook runs once, however many wrong answers its tables hold.
@@ -53,6 +53,7 @@ cells open with the header lines by which a learner tells them apart at a glance
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import os
 import re
@@ -172,7 +173,19 @@ def answer_with(answer_source: str, code: str | Edit) -> str:
 
 
 def _copy(namespace: dict[str, Any]) -> dict[str, Any]:
-    return {name: value.copy() if isinstance(value, np.ndarray) else value for name, value in namespace.items()}
+    """The namespace with its arrays, and the dicts and lists that may hold arrays, copied."""
+
+    def copied(value: Any) -> Any:
+        if isinstance(value, np.ndarray):
+            return value.copy()
+        if isinstance(value, (dict, list)):
+            try:
+                return copy.deepcopy(value)
+            except Exception:  # noqa: BLE001 - e.g. a list of generators: share it
+                return value
+        return value
+
+    return {name: value if name.startswith("_") else copied(value) for name, value in namespace.items()}
 
 
 def _run(source: str, namespace: dict[str, Any], name: str) -> None:
