@@ -30,6 +30,10 @@ import contextlib
 import fnmatch
 import hashlib
 import json
+import os
+import queue
+import signal
+import threading
 import random
 import shutil
 import subprocess
@@ -62,7 +66,8 @@ COVERAGE: list[tuple[str, list[str]]] = [
     ("lossviz/losses/embedding.py", ["tests/losses/test_embedding.py", "tests/test_contract.py"]),
     ("lossviz/activations/*.py", ["tests/activations", "tests/test_contract.py"]),
 ]
-# Benchmark-sized tests (minutes each): they run with the benchmarks, not per mutant.
+# Benchmark-sized tests (minutes each) that are not marked slow: they run with the
+# benchmarks, not per mutant (tests marked slow or browser never judge mutants).
 EXCLUDE = {
     "tests/test_check_mutations.py::test_every_mutation_caught_and_no_false_alarm",
 }
@@ -81,7 +86,8 @@ SKIP_FILES = ("__init__.py", "_registry.py")
 # hypothesis settings of tools/mutation_plugin.py. Niced: the machine is shared.
 PYTEST = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:xdist", "-p", "no:cacheprovider",
           "-p", "no:nbval", "-p", "no:anyio", "-p", "mutation_plugin", "--no-header", "-o", "addopts=",
-          "--doctest-modules", "-W", "error::lossviz._validate.NonFiniteInputWarning"]
+          "--doctest-modules", "-W", "error::lossviz._validate.NonFiniteInputWarning",
+          "-m", "not slow and not browser"]
 NICE = ["nice", "-n", "10"]
 
 
@@ -367,18 +373,59 @@ def _environment(copy: Path, **extra: str) -> dict[str, str]:
             "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", **extra}
 
 
+class Server:
+    """tools/mutation_server.py in one worker's copy: pytest runs in forked children of a
+    process that has imported torch, numpy and hypothesis once."""
+
+    def __init__(self, copy: Path) -> None:
+        self.process = subprocess.Popen(NICE + [sys.executable, str(ROOT / "tools" / "mutation_server.py")],
+                                        cwd=copy, env=_environment(copy), text=True,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.lines: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read_all, daemon=True).start()
+        self._next(600)
+
+    def _read_all(self) -> None:
+        for line in self.process.stdout:  # type: ignore[union-attr]
+            self.lines.put(json.loads(line))
+        self.lines.put(None)
+
+    def _next(self, timeout: float | None) -> dict:
+        reply = self.lines.get(timeout=timeout)
+        if reply is None:
+            raise SystemExit("the mutation server stopped")
+        return reply
+
+    def run(self, args: list[str], timeout: float) -> int | None:
+        """pytest's exit code, or None when the run exceeded ``timeout`` (and was killed)."""
+        self.process.stdin.write(json.dumps(args) + "\n")  # type: ignore[union-attr]
+        self.process.stdin.flush()  # type: ignore[union-attr]
+        pid = self._next(600)["pid"]
+        try:
+            return self._next(timeout)["code"]
+        except queue.Empty:
+            os.kill(pid, signal.SIGKILL)
+            self._next(None)
+            return None
+
+    def close(self) -> None:
+        self.process.stdin.close()  # type: ignore[union-attr]
+        self.process.wait()
+
+
+SERVERS: dict[Path, Server] = {}
+
+
 def run_tests(copy: Path, tests: list[str], timeout: float) -> tuple[str, float]:
     """'killed', 'survived' or 'timeout' (counted as killed), and the seconds it took."""
     start = time.perf_counter()
-    try:
-        result = subprocess.run(NICE + PYTEST + tests, cwd=copy, env=_environment(copy),
-                                capture_output=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return "timeout", time.perf_counter() - start
+    code = SERVERS[copy].run(PYTEST[3:] + tests, timeout)
     seconds = time.perf_counter() - start
-    # 0: every test passed. 5: no test was collected, which cannot happen for a selection
-    # that passed on the unchanged code unless the mutant broke collection: killed.
-    return ("survived" if result.returncode == 0 else "killed"), seconds
+    if code is None:
+        return "timeout", seconds
+    # 0: every test passed. Anything else (a failure, an error in collection, no test
+    # collected because the mutant broke an import) kills the mutant.
+    return ("survived" if code == 0 else "killed"), seconds
 
 
 # --------------------------------------------------------------------------- which tests reach which line
@@ -420,11 +467,11 @@ def reach(copy: Path, tests: list[str], timeout: float) -> Reach:
     print(f"baseline with coverage of which test reaches which line ({len(tests)} paths)...", flush=True)
     start = time.perf_counter()
     command = NICE + [sys.executable, "-m", "coverage", "run", f"--data-file={data_file}",
-                      "--include=lossviz/*", "-m", *PYTEST[3:]] + tests
+                      "--include=lossviz/*", "-m", *PYTEST[2:]] + tests
     result = subprocess.run(command, cwd=copy, capture_output=True, timeout=timeout,
                             env=_environment(copy, LOSSVIZ_MUTATION_MAP=str(durations_file)))
     if result.returncode != 0:
-        sys.stdout.write(result.stdout.decode()[-4000:])
+        sys.stdout.write(result.stdout.decode()[-4000:] + result.stderr.decode()[-2000:])
         raise SystemExit("the unchanged code fails (or cannot run) the tests that judge the mutants: fix that first")
     print(f"baseline passes in {time.perf_counter() - start:.0f} s", flush=True)
     import coverage  # only the tool's own process needs it, and only here
@@ -435,7 +482,7 @@ def reach(copy: Path, tests: list[str], timeout: float) -> Reach:
     for filename in covered.measured_files():
         module = str(Path(filename).resolve().relative_to(copy.resolve()))
         by_line = covered.contexts_by_lineno(filename)
-        lines[module] = {line: sorted(c for c in contexts if c) for line, contexts in by_line.items()}
+        lines[module] = {line: sorted(contexts) for line, contexts in by_line.items()}
     durations = json.loads(durations_file.read_text())
     found = Reach(lines, durations, list(durations))
     cache.write_text(json.dumps({"lines": found.lines, "durations": found.durations, "order": found.order}))
@@ -449,8 +496,8 @@ def selected_tests(mutant: Mutant, found: Reach) -> list[str] | None:
     lines = found.lines.get(mutant.module, {})
     ids: set[str] = set()
     for line in range(mutant.line, mutant.end_line + 1):
-        if line in lines and not lines[line]:
-            return None  # executed, but only outside tests: at import
+        if "" in lines.get(line, ()):
+            return None  # executed outside any test: at import, where it can change anything
         ids.update(lines.get(line, ()))
     rank = {test: index for index, test in enumerate(found.order)}
 
@@ -580,6 +627,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=WORK / "results.jsonl",
                         help="each outcome is appended here; the report counts the latest outcome of each mutant")
     parser.add_argument("--report", action="store_true", help="print the report of --results and stop")
+    parser.add_argument("--resume", action="store_true", help="skip the mutants --results already judged")
     parser.add_argument("--only-survivors", action="store_true",
                         help="judge again only the mutants that survived in --results (after adding tests)")
     args = parser.parse_args(argv)
@@ -594,6 +642,9 @@ def main(argv: list[str] | None = None) -> int:
         survived = {(r["module"], r["line"], r["original"], r["mutated"]) for r in load_results(args.results)
                     if r["outcome"] not in KILLED}
         chosen = [m for m in chosen if m.key in survived]
+    if args.resume:
+        judged = {(r["module"], r["line"], r["original"], r["mutated"]) for r in load_results(args.results)}
+        chosen = [m for m in chosen if m.key not in judged]
     if args.list:
         for mutant in chosen:
             print(mutant)
@@ -603,6 +654,8 @@ def main(argv: list[str] | None = None) -> int:
     copies = [worker_copy(index) for index in range(args.jobs)]
     every_test = sorted({t for m in chosen for t in tests_for(m.module)})
     found = reach(copies[0], every_test, args.timeout)
+    for copy in copies:
+        SERVERS[copy] = Server(copy)
     results: list[dict] = []
     free = list(copies)
     start = time.perf_counter()
@@ -624,6 +677,8 @@ def main(argv: list[str] | None = None) -> int:
                 log.write(json.dumps(result) + "\n")
                 log.flush()
                 print(f"[{len(results):4d}/{len(chosen)}] {outcome:11s} {seconds:6.1f}s {count:4d} tests  {mutant}", flush=True)
+    for server in SERVERS.values():
+        server.close()
     print(f"\n{len(results)} mutants in {time.perf_counter() - start:.0f} s\n")
     text = report(results, equivalent_list())
     (WORK / "report.txt").write_text(text + "\n")
