@@ -1,4 +1,4 @@
-"""Every derivation step in notebooks 01-04 is checked: a wrong step stops the notebook.
+"""Every derivation step in the notebooks of NAMES is checked: a wrong step stops the notebook.
 
 Two ways of showing it:
 - end to end: a copy of a notebook with one step's formula replaced is executed by a
@@ -21,7 +21,13 @@ import lossviz.check
 from lossviz.check import DerivationError
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-NAMES = ["01_derivatives_numerically", "02_chain_rule", "03_backpropagation", "04_gradient_descent"]
+NAMES = [
+    "01_derivatives_numerically",
+    "02_chain_rule",
+    "03_backpropagation",
+    "04_gradient_descent",
+    "13_imbalance_focal_dice",
+]
 # The derivations end where the implementation starts (the template's order).
 END_OF_DERIVATIONS = "## Implementation"
 
@@ -42,6 +48,11 @@ WRONG_STEPS = {
         '("bias corrections cancel", lambda w, g, lr, b1, b2: w - lr * g / (np.sqrt(g**2) + 1e-8))',
         '("bias corrections cancel", lambda w, g, lr, b1, b2: w - lr * g / (np.sqrt(g**2 * (1 - b2)) + 1e-8))',
         "step 2 (bias corrections cancel)",
+    ),
+    "13_imbalance_focal_dice": (
+        "lambda z, gamma, alpha: -positive_slope(-z, gamma, 1 - alpha))",
+        "lambda z, gamma, alpha: -positive_slope(-z, gamma, alpha))",
+        "step 2 (mirror: minus the positive's slope at -z, with 1 - alpha)",
     ),
 }
 
