@@ -27,6 +27,7 @@ NAMES = [
     "03_backpropagation",
     "04_gradient_descent",
     "13_imbalance_focal_dice",
+    "14_box_regression",
 ]
 # The derivations end where the implementation starts (the template's order).
 END_OF_DERIVATIONS = "## Implementation"
@@ -53,6 +54,11 @@ WRONG_STEPS = {
         "lambda z, gamma, alpha: -positive_slope(-z, gamma, 1 - alpha))",
         "lambda z, gamma, alpha: -positive_slope(-z, gamma, alpha))",
         "step 2 (mirror: minus the positive's slope at -z, with 1 - alpha)",
+    ),
+    "14_box_regression": (
+        "return (u * y2 - c * (y2 - y1)) / c**2",
+        "return (u * y2 - c * (y2 + y1)) / c**2",
+        "step 4 (insert C' = y2, U' = y2 - y1)",
     ),
 }
 
