@@ -26,6 +26,7 @@ NAMES = [
     "02_chain_rule",
     "03_backpropagation",
     "04_gradient_descent",
+    "12_hinge_margin",
     "13_imbalance_focal_dice",
     "14_box_regression",
 ]
@@ -49,6 +50,11 @@ WRONG_STEPS = {
         '("bias corrections cancel", lambda w, g, lr, b1, b2: w - lr * g / (np.sqrt(g**2) + 1e-8))',
         '("bias corrections cancel", lambda w, g, lr, b1, b2: w - lr * g / (np.sqrt(g**2 * (1 - b2)) + 1e-8))',
         "step 2 (bias corrections cancel)",
+    ),
+    "12_hinge_margin": (
+        '("-y sigma(-y z)", lambda z, u: -label(u) * sigma(-label(u) * z))',
+        '("-y sigma(-y z)", lambda z, u: -label(u) * sigma(label(u) * z))',
+        "step 3 (-y sigma(-y z))",
     ),
     "13_imbalance_focal_dice": (
         "lambda z, gamma, alpha: -positive_slope(-z, gamma, 1 - alpha))",
