@@ -87,6 +87,16 @@ WRONG_STEPS = {
         "return (u * y2 - c * (y2 + y1)) / c**2",
         "step 4 (insert C' = y2, U' = y2 - y1)",
     ),
+    "15_metric_learning": (
+        '("d cancels: u1 - v1", lambda u1, u2, v1, v2: u1 - v1)',
+        '("d cancels: u1 - v1", lambda u1, u2, v1, v2: v1 - u1)',
+        "step 4 (d cancels: u1 - v1)",
+    ),
+    "16_probabilistic_regression": (
+        '("e^x - y", lambda x, y: np.exp(x) - y)',
+        '("e^x - y", lambda x, y: np.exp(x) + y)',
+        "step 2 (e^x - y)",
+    ),
     # the source posts' own slip: the sigmoid's derivative taken to be the sigmoid
     "17_sigmoid_tanh": (
         '("sigma (1 - sigma)", lambda x: sigma(x) * (1 - sigma(x)))',
@@ -150,8 +160,13 @@ def run_in_process(sources: list[str], monkeypatch: pytest.MonkeyPatch) -> list[
 
 @pytest.fixture(scope="module")
 def recorded() -> dict[str, list[tuple[list[Any], dict[str, Any]]]]:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        return {name: run_in_process(derivation_sources(read(name)), monkeypatch) for name in NAMES}
+    calls = {}
+    for name in NAMES:
+        # one patch per notebook, undone after it: otherwise each recorder would wrap the
+        # last and every notebook's list would also collect the calls of the ones after it
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            calls[name] = run_in_process(derivation_sources(read(name)), monkeypatch)
+    return calls
 
 
 @pytest.mark.parametrize("name", NAMES)
