@@ -253,7 +253,8 @@ class Counts:
     false_alarms: list[str] = field(default_factory=list)
     evaluations: int = 0  # of f, over the correct checks
     floor: int = 0  # 2N per correct check of N entries, summed
-    worst_cost: float = 0.0  # the largest evaluations / 2N of one correct check with N >= 50
+    worst_cost: float = 0.0  # the largest evaluations / 2N of one correct central check with N >= 50
+    costliest: str = ""  # ... and which check that was
 
     def __str__(self) -> str:
         return (
@@ -261,7 +262,7 @@ class Counts:
             f"({self.mutants} distinct wrong derivatives), missed {len(self.missed)}\n"
             f"correct checks: {self.correct_checks}, false alarms {len(self.false_alarms)}; "
             f"evaluations of f {self.evaluations / max(self.floor, 1):.2f}x the 2N floor in total, "
-            f"at most {self.worst_cost:.2f}x in one check of 50 or more entries"
+            f"at most {self.worst_cost:.2f}x in one central check of 50 or more entries ({self.costliest})"
         )
 
 
@@ -312,8 +313,9 @@ def _correct(counts: Counts, rng: np.random.Generator, scales: tuple[float, ...]
                         continue
                     counts.evaluations += report.evaluations
                     counts.floor += 2 * x.size
-                    if x.size >= 50:
-                        counts.worst_cost = max(counts.worst_cost, report.evaluations / (2 * x.size))
+                    if method == "central" and x.size >= 50 and report.evaluations / (2 * x.size) > counts.worst_cost:
+                        counts.worst_cost = report.evaluations / (2 * x.size)
+                        counts.costliest = f"{case.name} / s={s:g} n={n} / {method}"
 
 
 def run(

@@ -29,7 +29,7 @@ from ._numeric import (
     step_array,
     steps,
 )
-from ._refine import NOISE_SAFETY, ROUNDOFF_FACTOR, Line, Verdict, estimate, measured_noise, second_look
+from ._refine import NOISE_SAFETY, ROUNDOFF_FACTOR, Line, Verdict, estimate, measured_noise, noise_and_curvature, second_look
 from ._report import GradcheckReport
 
 __all__ = ["gradcheck", "vjpcheck"]
@@ -59,6 +59,9 @@ COARSE_LEVELS = (1, 2, 3)
 
 # The first step grows where f's measured noise asks for it, by at most this factor.
 MAX_WIDENING = 1000.0
+
+# A failing entry is looked at again at a 10x finer step (2 evaluations) first.
+FINE_LEVELS = (-1,)
 
 # Random directions of a fast check (2 evaluations each, plus 2 at x).
 PROBES = 2
@@ -113,16 +116,18 @@ class _Review:
 
     def settle(self, line: Line, analytic: float, h: float, scale: float, blurred: bool) -> Verdict:
         """The verdict after looking again. An entry that passed with a rounding bound too
-        large to vouch for it is first estimated at coarser steps (less rounding); the
+        large to vouch for it is first estimated at coarser steps (less rounding), one that
+        failed at a 10x finer step (less truncation: a curve steeper than the step assumed);
+        one such estimate that agrees with the analytic value within a tolerance sharp
+        enough to vouch for it decides (a wrong value would have to hit it by chance). The
         full second look decides the rest."""
-        if blurred:
-            for level in COARSE_LEVELS:
-                coarse = estimate(line, h * 10.0**level, self.centre, self.sigma)
-                allowed = self.tolerance(analytic, coarse.central, coarse.noise)
-                if not abs(analytic - coarse.central) <= allowed:
-                    break  # disagrees (or left f's domain): the second look decides
-                if coarse.noise <= RESOLUTION * scale:
-                    return Verdict(coarse.central, allowed, coarse.noise, True)
+        for level in COARSE_LEVELS if blurred else FINE_LEVELS:
+            closer = estimate(line, h * 10.0**level, self.centre, self.sigma)
+            allowed = self.tolerance(analytic, closer.central, closer.noise)
+            if not abs(analytic - closer.central) <= allowed:
+                break  # disagrees (or left f's domain): the second look decides
+            if closer.noise <= RESOLUTION * scale:
+                return Verdict(closer.central, allowed, closer.noise, True)
         # The second look measures f's noise along this entry itself: the up-front sigma,
         # measured across all entries at once, may see a kink of another entry as noise.
         return second_look(line, analytic, h, self.centre, self.rtol, self.atol, 0.0)
@@ -146,10 +151,11 @@ def _scale(analytic: np.ndarray, numeric: np.ndarray, floor: float | None = None
     return np.maximum(size, floor)
 
 
-def _noise_along_random_direction(evaluate: Evaluator, step: np.ndarray, centre: float, rng: np.random.Generator) -> float:
-    """f's rounding noise sigma, measured once: every entry moved by a random +-1 times its step."""
+def _noise_along_random_direction(evaluate: Evaluator, step: np.ndarray, centre: float, rng: np.random.Generator) -> tuple[float, float]:
+    """(f's rounding noise sigma, how much to shrink the steps for f's curvature), measured
+    once: every entry moved by a random +-1 times its step (``noise_and_curvature``)."""
     direction = step * rng.choice((-1.0, 1.0), step.shape)
-    return measured_noise(Line(evaluate, direction=direction), 1.0, centre)
+    return noise_and_curvature(Line(evaluate, direction=direction), 1.0, centre)
 
 
 def gradcheck(
@@ -279,9 +285,10 @@ def gradcheck(
     review = _Review(0.0, rtol, atol)
     with Evaluator(f, x, complex_step=method == "complex") as evaluate:
         review.centre = centre = centre_value(evaluate)
+        shrink = 1.0
         if method != "complex":
-            review.sigma = _noise_along_random_direction(evaluate, steps(x, method), centre, rng)
-        step = step_array(x, method, h) if h is not None else _first_steps(x, method, review.sigma, analytic)
+            review.sigma, shrink = _noise_along_random_direction(evaluate, steps(x, method), centre, rng)
+        step = step_array(x, method, h) if h is not None else _first_steps(x, method, review.sigma, centre, shrink, analytic)
         numeric, plus, minus = differences(evaluate, step, method, centre, chosen)
         h_first = step.reshape(-1)[chosen]
         magnitude = np.maximum(np.maximum(np.abs(plus), np.abs(minus)), abs(centre))
@@ -291,19 +298,20 @@ def gradcheck(
         hopeless = ~np.isfinite(a)  # a NaN or inf gradient fails as it is
         scale = _scale(a, numeric)
         blurred = ~failed & ~(noise <= RESOLUTION * scale)
-        kinks, certain = np.zeros(a.shape, dtype=bool), np.zeros(a.shape, dtype=bool)
-        # The second look starts from numeric_grad's central step: forward differences get
-        # central ones (more accurate), the complex step complex ones (central ones would
-        # lose its precision).
-        h_second = h_first if h is not None and method != "forward" else steps(x, "central" if method == "forward" else method).reshape(-1)[chosen]
+        kinks, certain, unsettled = (np.zeros(a.shape, dtype=bool) for _ in range(3))
+        # The second look starts from the first step: forward differences get central ones
+        # (more accurate), the complex step complex ones (central ones lose its precision).
+        h_second = steps(x, "central").reshape(-1)[chosen] * shrink if method == "forward" else h_first
         unconfirmed = _reexamine(
             evaluate, review, chosen, a, h_second, scale, failed & ~hopeless, blurred,
-            (numeric, tolerance, noise, failed, kinks, certain), budget=max(2 * chosen.size, 200),
+            (numeric, tolerance, noise, failed, kinks, certain, unsettled), budget=max(2 * chosen.size, 200),
         )
         evaluations = evaluate.calls
     final_scale = _scale(a, numeric)
-    # No estimate at any step (f is not finite or not defined around x_i): no verdict.
-    no_estimate = failed & ~hopeless & np.isnan(numeric)
+    # No estimate at any step (f is not finite or not defined around x_i), or none that
+    # settled (no three neighbouring steps agree, from 1e-5 to 1e5 times the first): no
+    # verdict either way.
+    no_estimate = failed & ~hopeless & (np.isnan(numeric) | unsettled)
     undecided = (~failed & ~kinks & ~certain & ~(noise <= RESOLUTION * final_scale)) | no_estimate
     failed &= ~no_estimate
     shaped = (_shaped(array, x.shape, sample) for array in (a, numeric, tolerance, failed, kinks, undecided, unconfirmed))
@@ -314,19 +322,23 @@ def gradcheck(
     return report
 
 
-def _first_steps(x: np.ndarray, method: str, sigma: float, analytic: np.ndarray) -> np.ndarray:
-    """numeric_grad's steps, made larger where f's measured noise would blur the entry:
-    there the step at which the rounding bound is a quarter of RESOLUTION of the (claimed)
-    entry (a margin: a bound right at RESOLUTION would pass or not by a rounding), at most
-    MAX_WIDENING times numeric_grad's. An f that cancels internally (log(cosh(x))
-    near 0) then needs no second look; for one whose noise is ordinary (a few eps of |f|)
-    the steps stay numeric_grad's."""
+def _first_steps(x: np.ndarray, method: str, sigma: float, centre: float, shrink: float, analytic: np.ndarray) -> np.ndarray:
+    """numeric_grad's steps, fitted to what the noise measurement saw, so that few entries
+    need another look. Where f curves at the scale of the steps (sin at x = 1e3 with
+    steps relative to x), smaller by ``shrink``. Where the rounding bound would blur an entry (an f
+    that cancels internally, as log(cosh(x)) near 0; a zero entry beside large ones),
+    larger: the step at which the bound is a quarter of RESOLUTION of the (claimed) entry
+    (a margin: a bound right at RESOLUTION would pass or not by a rounding), at most
+    MAX_WIDENING times numeric_grad's. For most functions they stay numeric_grad's."""
     default = steps(x, method)
-    if sigma == 0:
+    if method == "complex":
         return default
+    # a forward difference's truncation is first order in h: 10x more margin
+    smallest = default * (shrink / 10 if method == "forward" and shrink < 1 else shrink)
+    rounding = max(ROUNDOFF_FACTOR * EPS * abs(centre), NOISE_SAFETY * sigma) * (2 if method == "forward" else 1)
     with np.errstate(divide="ignore"):
-        needed = 4 * NOISE_SAFETY * sigma * (2 if method == "forward" else 1) / (RESOLUTION * _scale(analytic, np.zeros(x.shape)))
-    wider = np.clip(needed, default, MAX_WIDENING * default)
+        needed = 4 * rounding / (RESOLUTION * _scale(analytic, np.zeros(x.shape)))
+    wider = np.clip(needed, smallest, MAX_WIDENING * default)
     return (x + wider) - x
 
 
@@ -355,10 +367,10 @@ def _reexamine(
     budget: int,
 ) -> np.ndarray:
     """Look again at the failing and the blurred entries, writing into ``results``
-    (numeric, tolerance, noise, failed, kinks, certain). Returns the mask of failing
+    (numeric, tolerance, noise, failed, kinks, certain, unsettled). Returns the mask of failing
     entries left at their first-step verdict: once a failure is confirmed the verdict is
     certain, and after ``budget`` more evaluations the rest are not looked at again."""
-    numeric, tolerance, noise, failed, kinks, certain = results
+    numeric, tolerance, noise, failed, kinks, certain, unsettled = results
     excess = np.nan_to_num(np.abs(analytic - numeric) / np.where(tolerance > 0, tolerance, EPS), nan=np.inf)
     # the failing entries first, likeliest failures first (so that one is confirmed early)
     order = np.lexsort((-excess, ~blurred, ~failing))
@@ -370,8 +382,8 @@ def _reexamine(
             continue
         verdict = review.settle(Line(evaluate, index=int(chosen[k])), float(analytic[k]), float(h[k]), float(scale[k]), bool(blurred[k]))
         numeric[k], tolerance[k], noise[k] = verdict.numeric, verdict.tolerance, verdict.noise
-        failed[k], kinks[k], certain[k] = not verdict.passed, verdict.kink, verdict.certain
-        confirmed |= not verdict.passed and np.isfinite(verdict.numeric)
+        failed[k], kinks[k], certain[k], unsettled[k] = not verdict.passed, verdict.kink, verdict.certain, not verdict.settled
+        confirmed |= not verdict.passed and verdict.settled and np.isfinite(verdict.numeric)
     return unconfirmed
 
 
@@ -464,9 +476,10 @@ def vjpcheck(
             line = Line(evaluate, direction=direction)
             rows.append(_judge_direction(line, analytic, float(np.sum(np.abs(terms))), h, centre, method, rtol, atol))
             calls += evaluate.calls
-    numeric, tolerance, noise, failed, kinks, certain, scale, analytic = (np.array(column) for column in zip(*rows))
-    undecided = (~failed & ~kinks & ~certain & ~(noise <= RESOLUTION * scale)) | (failed & np.isnan(numeric))
-    failed &= ~np.isnan(numeric)
+    numeric, tolerance, noise, failed, kinks, certain, unsettled, scale, analytic = (np.array(column) for column in zip(*rows))
+    no_estimate = failed & np.isfinite(analytic) & (np.isnan(numeric) | unsettled)
+    undecided = (~failed & ~kinks & ~certain & ~(noise <= RESOLUTION * scale)) | no_estimate
+    failed &= ~no_estimate
     report = GradcheckReport(
         method, rtol, atol, analytic, numeric, tolerance, failed, kinks, undecided,
         shape=x.shape, probes=True, evaluations=calls, value=float(np.sum(output)),
@@ -499,7 +512,7 @@ def _output_at(f: Callable[[np.ndarray], Any], x: np.ndarray) -> np.ndarray:
 
 
 def _judge_direction(line: Line, analytic: float, terms: float, h: float, centre: float, method: str, rtol: float, atol: float) -> tuple:
-    """(numeric, tolerance, noise, failed, kink, certain, scale, analytic) of one probe."""
+    """(numeric, tolerance, noise, failed, kink, certain, unsettled, scale, analytic) of one probe."""
     review = _Review(centre, rtol, atol)
     first = _first_difference(line, h, centre, method)
     numeric, magnitude = first
@@ -515,7 +528,7 @@ def _judge_direction(line: Line, analytic: float, terms: float, h: float, centre
     if (failed and np.isfinite(analytic)) or blurred:
         verdict = review.settle(line, analytic, h if method != "forward" else RELATIVE_STEP["central"], scale, blurred)
         scale = _scale(np.array([analytic]), np.array([verdict.numeric]), SMALL_ENTRY * terms)[0]
-    return (verdict.numeric, verdict.tolerance, verdict.noise, not verdict.passed, verdict.kink, verdict.certain, scale, analytic)
+    return (verdict.numeric, verdict.tolerance, verdict.noise, not verdict.passed, verdict.kink, verdict.certain, not verdict.settled, scale, analytic)
 
 
 def _first_difference(line: Line, h: float, centre: float, method: str) -> tuple[float, float]:

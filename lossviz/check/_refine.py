@@ -156,27 +156,44 @@ def measured_noise(line: Line, h: float, centre: float) -> float:
     The bound a few eps |f| / h assumes f is as precise as its value; a function that
     cancels internally (log(cosh(x)) near 0 takes the log of a number near 1) is far
     noisier than its small value suggests. A 4th difference at spacing s holds the
-    rounding plus s**4 times the 4th derivative; starting at the first step, the spacing
-    shrinks 100-fold while that drops the estimate 10**4-fold or more (curvature, which
-    falls 10**8-fold, as for sin at x = 1e5) and stops when it does not (only rounding
-    left) or gives exactly 0 (f no longer changes at all: the previous one is the rounding).
-    An f that does not change at all at the first step is quantised more coarsely than
-    that (1e6 + 1e-7 x**2 keeps the ulp of 1e6 however small the result): the spacing
-    then grows 100-fold until f changes, and the rounding seen there is the noise.
+    rounding plus s**4 times the 4th derivative, so it is taken at the first step, 100
+    and 10**4 times finer, and the smallest is the noise: curvature falls 10**8-fold per
+    100-fold (sin at x = 1e5), or, for an f that wiggles on a scale far below the first
+    step, only once the spacing is below that scale; rounding stays. A spacing where f does
+    not change at all stops the descent (the coarser ones saw the rounding). An f that
+    does not change at all at the first step is quantised more coarsely than that
+    (1e6 + 1e-7 x**2 keeps the ulp of 1e6 however small the result): the spacing then
+    grows 100-fold until f changes, and the rounding seen there is the noise.
     """
+    return noise_and_curvature(line, h, centre)[0]
+
+
+def noise_and_curvature(line: Line, h: float, centre: float) -> tuple[float, float]:
+    """(``measured_noise``, the factor by which to shrink the step h so that f's curvature
+    no longer shows in its 4th differences: 1 unless they fell more than 100-fold when the
+    spacing did, which rounding alone would not do; then the spacing at which curvature
+    (falling as the 4th power) would equal the rounding: there, the central difference's
+    truncation is ~eps**(1/2), far below any tolerance, and its rounding still small)."""
     sigma, flat = noise_at(line, h, centre)
     if flat:
         for spacing in (100 * h, 10_000 * h):
             sigma, flat = noise_at(line, spacing, centre)
             if not flat:
                 break
-        return sigma
+        return sigma, 1.0
+    first = sigma
     for spacing in (h / 100, h / 10_000):
         finer, flat = noise_at(line, spacing, centre)
-        if flat or finer == 0 or finer > sigma / 10_000:
+        if flat or finer == 0:
             break
-        sigma = finer
-    return sigma
+        sigma = min(sigma, finer)
+    return sigma, (sigma / first) ** 0.25 if first > 100 * sigma else 1.0
+
+
+def _jump_stays(found: dict[int, Estimate], line: Line, h: float, centre: float, sigma: float, jump: float) -> bool:
+    """Whether the one-sided slopes still jump by about ``jump`` at 10**-4 times the step."""
+    found[-4] = finer = estimate(line, h * 1e-4, centre, sigma)
+    return finer.jump >= 0.5 * jump
 
 
 @dataclass
@@ -191,6 +208,7 @@ class Verdict:
     # a verdict that does not rest on the rounding bound: the estimates close in on the
     # analytic value, or f is exactly constant along the line and the gradient claimed is 0
     certain: bool = False
+    settled: bool = True  # False: no three neighbouring steps agreed, nor did they converge
 
 
 def second_look(line: Line, analytic: float, h: float, centre: float, rtol: float, atol: float, sigma: float) -> Verdict:
@@ -204,8 +222,9 @@ def second_look(line: Line, analytic: float, h: float, centre: float, rtol: floa
     cannot hide behind a loose estimate. Failing that, estimates that close in on the
     analytic value 50x per level as the step shrinks converge to it and also pass.
     A kink is a jump between the one-sided slopes that stays put as the step shrinks
-    100-fold (a curve's jump shrinks with the step, rounding noise grows); there any value
-    between the slopes (a subgradient) passes. An f that does not change at all at any
+    100-fold, and still at 10**4-fold (a curve's jump shrinks with the step, rounding noise
+    grows; a curve that wiggles on a scale far below the first step keeps a jump over the
+    first 100-fold, but not beyond); there any value between the slopes (a subgradient) passes. An f that does not change at all at any
     level is constant as far as float64 can tell: a claimed 0 passes there. After the kink test, f's own rounding noise
     along this line is measured (``measured_noise``) and counted in every level's tolerance.
     ``sigma`` is what is known of f's noise before (0 if nothing was measured).
@@ -253,12 +272,13 @@ def second_look(line: Line, analytic: float, h: float, centre: float, rtol: floa
     candidates: list[Verdict] = []
     for level in LEVELS:
         step = h * 10.0**level
-        found[level] = estimate(line, step, centre, sigma)
+        if level not in found:  # -4 may have been taken already, to confirm a kink
+            found[level] = estimate(line, step, centre, sigma)
         if level == -2:
             jumps = [found[k].jump for k in (0, -1, -2)]
             fine = found[-2]
             limit = 100 * (atol + rtol * max(abs(fine.left), abs(fine.right)) + fine.noise)
-            if min(jumps) >= 0.5 * max(jumps) and fine.jump > limit:
+            if min(jumps) >= 0.5 * max(jumps) and fine.jump > limit and _jump_stays(found, line, h, centre, sigma, max(jumps)):
                 allowed = tolerance(max(abs(fine.left), abs(fine.right)), fine.noise)
                 low, high = sorted((fine.left, fine.right))
                 return Verdict(fine.central, allowed, fine.noise, low - allowed <= analytic <= high + allowed, kink=True)
@@ -282,4 +302,4 @@ def second_look(line: Line, analytic: float, h: float, centre: float, rtol: floa
     if candidates:
         return min(candidates, key=lambda verdict: verdict.tolerance)
     first = found[0]
-    return Verdict(first.central, tolerance(first.central, first.noise), first.noise, False)
+    return Verdict(first.central, tolerance(first.central, first.noise), first.noise, False, settled=False)

@@ -11,11 +11,14 @@ from ._numeric import EPS
 __all__ = ["GradcheckReport"]
 
 REMEDY = (
-    "At {count} the rounding of f (f(x) = {value:.6g}) is as large as the differences being judged, "
-    "at every step tried: a pass there would mean nothing. To judge them:\n"
+    "At {count} no step from 1e-5 to 1e5 times the first gave a difference that tells a right gradient "
+    "from a wrong one: the rounding of f (f(x) = {value:.6g}) is as large as the differences being "
+    "judged (or f is not finite, or changes faster than the smallest step, around x). A pass there "
+    "would mean nothing. To judge them:\n"
     "- compute f without its large constant part, if it has one (a constant does not change the gradient, "
     "but its rounding hides f's changes, even if subtracted afterwards);\n"
-    "- rescale x or f, so that the gradient is not tiny next to f / x (or pass a larger h);\n"
+    "- rescale x or f, so that the gradient is not tiny next to f / x, or pass h (larger where f's "
+    "rounding hides its changes, smaller where f changes faster than the step);\n"
     "- or use method='complex' (no subtraction, so no rounding to hide behind; f must be complex-safe)."
 )
 
