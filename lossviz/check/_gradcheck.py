@@ -336,6 +336,8 @@ def _first_steps(x: np.ndarray, method: str, sigma: float, centre: float, shrink
     # a forward difference's truncation is first order in h: 10x more margin
     smallest = default * (shrink / 10 if method == "forward" and shrink < 1 else shrink)
     rounding = max(ROUNDOFF_FACTOR * EPS * abs(centre), NOISE_SAFETY * sigma) * (2 if method == "forward" else 1)
+    if rounding == 0:  # f is exactly 0 around x: nothing to widen against
+        return (x + smallest) - x
     with np.errstate(divide="ignore"):
         needed = 4 * rounding / (RESOLUTION * _scale(analytic, np.zeros(x.shape)))
     wider = np.clip(needed, smallest, MAX_WIDENING * default)
