@@ -299,9 +299,15 @@ def gradcheck(
         scale = _scale(a, numeric)
         blurred = ~failed & ~(noise <= RESOLUTION * scale)
         kinks, certain, unsettled = (np.zeros(a.shape, dtype=bool) for _ in range(3))
-        # The second look starts from the first step: forward differences get central ones
-        # (more accurate), the complex step complex ones (central ones lose its precision).
-        h_second = steps(x, "central").reshape(-1)[chosen] * shrink if method == "forward" else h_first
+        # The second look starts from numeric_grad's step (the caller's h if given), shrunk
+        # for curvature but not widened for noise: its own levels go 1e5 times wider, and a
+        # noise measurement inflated by curvature must not move them all away from f's
+        # scale. Forward differences get central ones (more accurate), the complex step
+        # complex ones (central ones would lose its precision).
+        if h is None or method == "forward":
+            h_second = steps(x, "central" if method == "forward" else method).reshape(-1)[chosen] * shrink
+        else:
+            h_second = h_first
         unconfirmed = _reexamine(
             evaluate, review, chosen, a, h_second, scale, failed & ~hopeless, blurred,
             (numeric, tolerance, noise, failed, kinks, certain, unsettled), budget=max(2 * chosen.size, 200),

@@ -126,9 +126,18 @@ def _fourth_difference_weights(t: np.ndarray) -> np.ndarray:
     return np.array([1 / np.prod([t[j] - t[k] for k in range(5) if k != j]) for j in range(5)])
 
 
-def noise_at(line: Line, spacing: float, centre: float) -> tuple[float, bool]:
-    """(sigma estimated from 4th divided differences of phi at t * spacing, whether phi was
-    the same at all 7 points: then there was no rounding to see at this spacing)."""
+@dataclass
+class Window:
+    """What 7 evaluations of phi around t = 0 showed (``noise_at``)."""
+
+    sigma: float  # the noise, from 4th divided differences
+    flat: bool = False  # phi was the same at all 7 points: no rounding to see here
+    span: float = 0.0  # max - min of phi over them
+    size: float = 0.0  # max |phi| over them
+
+
+def noise_at(line: Line, spacing: float, centre: float) -> Window:
+    """sigma estimated from 4th divided differences of phi at t * spacing (7 evaluations)."""
     values = []
     try:
         for t in NOISE_OFFSETS:
@@ -136,18 +145,18 @@ def noise_at(line: Line, spacing: float, centre: float) -> tuple[float, bool]:
     except InputChangedError:
         raise
     except ValueError:
-        return 0.0, False  # outside f's domain: nothing measured, the rounding bound stands
+        return Window(0.0)  # outside f's domain: nothing measured, the rounding bound stands
     samples = np.array(values)
     if not np.all(np.isfinite(samples)):
-        return 0.0, False
+        return Window(0.0)
     if np.all(samples == samples[3]):
-        return 0.0, True
+        return Window(0.0, flat=True)
     offsets = np.array(NOISE_OFFSETS)
     sigmas = []
     for start in range(len(offsets) - 4):
         weights = _fourth_difference_weights(offsets[start : start + 5])
         sigmas.append(abs(weights @ samples[start : start + 5]) / np.sqrt(weights @ weights))
-    return float(np.sqrt(np.mean(np.square(sigmas)))), False
+    return Window(float(np.sqrt(np.mean(np.square(sigmas)))), False, float(np.ptp(samples)), float(np.max(np.abs(samples))))
 
 
 def measured_noise(line: Line, h: float, centre: float) -> float:
@@ -156,16 +165,24 @@ def measured_noise(line: Line, h: float, centre: float) -> float:
     The bound a few eps |f| / h assumes f is as precise as its value; a function that
     cancels internally (log(cosh(x)) near 0 takes the log of a number near 1) is far
     noisier than its small value suggests. A 4th difference at spacing s holds the
-    rounding plus s**4 times the 4th derivative, so it is taken at the first step, 100
-    and 10**4 times finer, and the smallest is the noise: curvature falls 10**8-fold per
-    100-fold (sin at x = 1e5), or, for an f that wiggles on a scale far below the first
-    step, only once the spacing is below that scale; rounding stays. A spacing where f does
-    not change at all stops the descent (the coarser ones saw the rounding). An f that
+    rounding plus s**4 times the 4th derivative; starting at the first step, the spacing
+    shrinks 100-fold while that drops the estimate 10**4-fold or more (curvature, which
+    falls 10**8-fold, as for sin at x = 1e5) and stops when it does not (only rounding
+    left, or the finer window sits on one step of f's rounding staircase: ``_on_one_stair``),
+    or gives exactly 0. An f that
     does not change at all at the first step is quantised more coarsely than that
     (1e6 + 1e-7 x**2 keeps the ulp of 1e6 however small the result): the spacing then
     grows 100-fold until f changes, and the rounding seen there is the noise.
     """
     return noise_and_curvature(line, h, centre)[0]
+
+
+def _on_one_stair(window: Window, coarser: float) -> bool:
+    """Whether a finer window saw no more than f's final rounding while spanning too little
+    to show the noise a coarser one saw: it sits on one step of f's rounding staircase
+    (log(1 + x**2) at x = 1e-5 is frozen below steps of 1e-12; a product with it looks
+    smooth there), which is no evidence that the coarser noise was curvature."""
+    return window.sigma <= ROUNDOFF_FACTOR * EPS * window.size and window.span < 100 * coarser
 
 
 def noise_and_curvature(line: Line, h: float, centre: float) -> tuple[float, float]:
@@ -174,19 +191,19 @@ def noise_and_curvature(line: Line, h: float, centre: float) -> tuple[float, flo
     spacing did, which rounding alone would not do; then the spacing at which curvature
     (falling as the 4th power) would equal the rounding: there, the central difference's
     truncation is ~eps**(1/2), far below any tolerance, and its rounding still small)."""
-    sigma, flat = noise_at(line, h, centre)
-    if flat:
+    window = noise_at(line, h, centre)
+    if window.flat:
         for spacing in (100 * h, 10_000 * h):
-            sigma, flat = noise_at(line, spacing, centre)
-            if not flat:
+            window = noise_at(line, spacing, centre)
+            if not window.flat:
                 break
-        return sigma, 1.0
-    first = sigma
+        return window.sigma, 1.0
+    first = sigma = window.sigma
     for spacing in (h / 100, h / 10_000):
-        finer, flat = noise_at(line, spacing, centre)
-        if flat or finer == 0:
+        finer = noise_at(line, spacing, centre)
+        if finer.flat or finer.sigma == 0 or finer.sigma > sigma / 10_000 or _on_one_stair(finer, sigma):
             break
-        sigma = min(sigma, finer)
+        sigma = finer.sigma
     return sigma, (sigma / first) ** 0.25 if first > 100 * sigma else 1.0
 
 
@@ -241,6 +258,17 @@ def second_look(line: Line, analytic: float, h: float, centre: float, rtol: floa
                 continue
             low, mid, high = triple
             noise = max(low.noise, mid.noise, high.noise)
+            # Estimates closing in on the analytic value 50x per level (at the h**2 rate or
+            # faster) as the step shrinks below the first one converge to it, even where
+            # f' = 0 and no relative test applies (x**5 at 0: the estimates are h**4, all
+            # different, all tending to 0), and whatever the noise bound says (it can be
+            # inflated by curvature). Not at coarser steps: there any wrong value is
+            # "closed in on" by errors that grow like h**2 away from it.
+            errors = [abs(estimate.central - analytic) for estimate in triple]
+            if middle <= -1 and 50 * errors[0] <= errors[1] and 50 * errors[1] <= errors[2]:
+                # the tolerance shown is what was accepted: the finest estimate's distance
+                allowed = max(tolerance(low.central, noise), errors[0])
+                return Verdict(low.central, allowed, noise, True, certain=True)
             # Agreement is judged relative to the estimates themselves, not to the analytic
             # value: at steps far beyond f's wiggles (sin at x = 1e5 with h = 1e4) all
             # estimates are near 0 and would otherwise "agree" below |analytic| * rtol.
@@ -248,16 +276,6 @@ def second_look(line: Line, analytic: float, h: float, centre: float, rtol: floa
             if abs(low.central - mid.central) <= spread and abs(high.central - mid.central) <= spread:
                 allowed = tolerance(mid.central, noise)
                 return Verdict(mid.central, allowed, noise, abs(analytic - mid.central) <= allowed)
-            # Estimates closing in on the analytic value 50x per level (at the h**2 rate or
-            # faster) as the step shrinks below the first one converge to it, even where
-            # f' = 0 and no relative test applies (x**5 at 0: the estimates are h**4, all
-            # different, all tending to 0). Not at coarser steps: there any wrong value is
-            # "closed in on" by errors that grow like h**2 away from it.
-            errors = [abs(estimate.central - analytic) for estimate in triple]
-            if middle <= -1 and 50 * errors[0] <= errors[1] and 50 * errors[1] <= errors[2]:
-                # the tolerance shown is what was accepted: the finest estimate's distance
-                allowed = max(tolerance(low.central, noise), errors[0])
-                return Verdict(low.central, allowed, noise, True, certain=True)
         return None
 
     def resolved(verdict: Verdict) -> bool:
