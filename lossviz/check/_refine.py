@@ -165,11 +165,12 @@ def measured_noise(line: Line, h: float, centre: float) -> float:
     The bound a few eps |f| / h assumes f is as precise as its value; a function that
     cancels internally (log(cosh(x)) near 0 takes the log of a number near 1) is far
     noisier than its small value suggests. A 4th difference at spacing s holds the
-    rounding plus s**4 times the 4th derivative; starting at the first step, the spacing
-    shrinks 100-fold while that drops the estimate 10**4-fold or more (curvature, which
-    falls 10**8-fold, as for sin at x = 1e5) and stops when it does not (only rounding
-    left, or the finer window sits on one step of f's rounding staircase: ``_on_one_stair``),
-    or gives exactly 0. An f that
+    rounding plus s**4 times the 4th derivative, so it is also taken 100 and 10**4 times
+    finer, and a finer one replaces the estimate if it is 10**4-fold smaller or more
+    (curvature, which falls 10**8-fold per 100-fold, as for sin at x = 1e5; or only at the
+    finest spacing, for an f that wiggles across the coarser windows), unless it sits on
+    one step of f's rounding staircase (``_on_one_stair``); rounding alone stays put. A
+    spacing where f does not change at all ends the descent. An f that
     does not change at all at the first step is quantised more coarsely than that
     (1e6 + 1e-7 x**2 keeps the ulp of 1e6 however small the result): the spacing then
     grows 100-fold until f changes, and the rounding seen there is the noise.
@@ -177,12 +178,15 @@ def measured_noise(line: Line, h: float, centre: float) -> float:
     return noise_and_curvature(line, h, centre)[0]
 
 
-def _on_one_stair(window: Window, coarser: float) -> bool:
-    """Whether a finer window saw no more than f's final rounding while spanning too little
-    to show the noise a coarser one saw: it sits on one step of f's rounding staircase
-    (log(1 + x**2) at x = 1e-5 is frozen below steps of 1e-12; a product with it looks
-    smooth there), which is no evidence that the coarser noise was curvature."""
-    return window.sigma <= ROUNDOFF_FACTOR * EPS * window.size and window.span < 100 * coarser
+def _on_one_stair(window: Window, coarser: Window) -> bool:
+    """Whether a finer window that saw no more than f's final rounding sits on one step of
+    f's rounding staircase rather than below a coarser window's curvature: the coarser one
+    looked like noise on a trend (its span many times its sigma; saturated curvature, f
+    wiggling across the window, spans only a few sigma) and the finer one spans too little
+    to have shown noise of that size. log(1 + x**2) at x = 1e-5 is frozen below steps of
+    1e-12, and a product with it looks smooth there: that is no evidence of curvature."""
+    at_floor = window.sigma <= ROUNDOFF_FACTOR * EPS * window.size
+    return at_floor and window.span < 100 * coarser.sigma and coarser.span >= 30 * coarser.sigma
 
 
 def noise_and_curvature(line: Line, h: float, centre: float) -> tuple[float, float]:
@@ -201,9 +205,10 @@ def noise_and_curvature(line: Line, h: float, centre: float) -> tuple[float, flo
     first = sigma = window.sigma
     for spacing in (h / 100, h / 10_000):
         finer = noise_at(line, spacing, centre)
-        if finer.flat or finer.sigma == 0 or finer.sigma > sigma / 10_000 or _on_one_stair(finer, sigma):
+        if finer.flat or finer.sigma == 0:
             break
-        sigma = finer.sigma
+        if finer.sigma <= sigma / 10_000 and not _on_one_stair(finer, window):
+            sigma, window = finer.sigma, finer
     return sigma, (sigma / first) ** 0.25 if first > 100 * sigma else 1.0
 
 
