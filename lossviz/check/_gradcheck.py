@@ -409,7 +409,7 @@ def vjpcheck(
     """Fast check of a vector-Jacobian product: u^T J d along a few random directions d.
 
     For each probe, ``u`` is a random array of f's output shape and ``d`` moves every
-    entry of ``x`` by +-1 times its size (as the full check's steps do). The analytic
+    entry of ``x`` by a standard normal times its size (as the full check's steps do). The analytic
     side is ``sum(vjp(x, u) * d)``; the numeric side is the derivative of ``sum(u * f(x +
     t d))`` at t = 0, by the same differences, tolerances, second look and "cannot judge"
     rule as ``gradcheck`` (each probe is judged like one entry, with the largest term of
@@ -472,7 +472,9 @@ def vjpcheck(
     calls = 2
     for _ in range(int(probes)):
         u = rng.standard_normal(output.shape)
-        direction = size * rng.choice((-1.0, 1.0), x.shape)
+        # normal, not +-1: with equal sizes, +-1 directions miss an antisymmetric error
+        # (a transposed matrix) half the time; a normal one almost never
+        direction = size * rng.standard_normal(x.shape)
         terms = _analytic(lambda v: vjp(v, u.copy()), x) * direction
         analytic = float(np.sum(terms))
         centre = float(np.sum(u * output))
