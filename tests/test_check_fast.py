@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 
+from benchmarks.functions import counted
 from lossviz.activations import log_softmax, softmax, tanh
 from lossviz.check import CannotJudgeError, GradientCheckError, InputChangedError, gradcheck, vjpcheck
 from lossviz.losses import mse_loss
@@ -15,18 +16,9 @@ from lossviz.losses import mse_loss
 from . import check_mutations as suite
 
 
-def _counted(f):
-    def counted(v):
-        counted.calls += 1
-        return f(v)
-
-    counted.calls = 0
-    return counted
-
-
 def test_a_million_entries_in_six_evaluations():
     x = np.random.default_rng(0).standard_normal(1_000_000)
-    f = _counted(np.tanh)
+    f = counted(np.tanh)
     report = vjpcheck(f, x, lambda x, u: u * (1 - np.tanh(x) ** 2))
     assert report.passed and report.probes and report.evaluations == f.calls == 2 + 2 * 2
     assert "PASSED along 2 random directions (u^T J v)" in str(report)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from benchmarks.functions import counted as count_calls
+from benchmarks.functions import three_kinds
 from lossviz.check import CannotJudgeError, GradientCheckError, InputChangedError, gradcheck
 from lossviz.check._gradcheck import FULL_CHECK_LIMIT, SAMPLE_SIZE, _sample
 
@@ -188,29 +190,10 @@ def test_no_estimate_anywhere_is_no_verdict_and_a_nan_gradient_fails_as_nan():
 # --------------------------------------------------------------------------- cost
 
 
-def _counted(f):
-    def counted(v):
-        counted.calls += 1
-        return f(v)
-
-    counted.calls = 0
-    return counted
-
-
-def _log_sum_exp(v):
-    top = np.max(v)
-    return top + np.log(np.sum(np.exp(v - top)))
-
-
-def _softmax(v):
-    e = np.exp(v - np.max(v))
-    return e / np.sum(e)
-
-
 COST_CASES = {
     # gradient entries ~1e-6..1e-1 beside f ~ 12: every entry used to get a second look
     # (40,035 evaluations for 2,000 entries, 10x the floor)
-    "log-sum-exp of 3 N(0, 1) logits": (lambda rng, n: 3 * rng.standard_normal(n), _log_sum_exp, _softmax),
+    "log-sum-exp of 3 N(0, 1) logits": (lambda rng, n: 3 * rng.standard_normal(n), *three_kinds(1)["log-sum-exp"][1:3]),
     "mean squared error": (lambda rng, n: rng.standard_normal(n), lambda v: np.mean((v - 0.5) ** 2), lambda v: (v - 0.5) / v.size * 2),
     "sum of softplus": (lambda rng, n: rng.standard_normal(n), lambda v: np.sum(np.logaddexp(0.0, v)), lambda v: 1 / (1 + np.exp(-v))),
     # f far noisier than its value: log(cosh(x)) near 0 cancels internally
@@ -222,7 +205,7 @@ COST_CASES = {
 @pytest.mark.parametrize("n", [200, 2000])
 def test_a_full_check_costs_at_most_one_and_a_half_times_2n(name, n):
     point, f, grad = COST_CASES[name]
-    counted = _counted(f)
+    counted = count_calls(f)
     report = gradcheck(counted, point(np.random.default_rng(n), n), grad)
     assert report.evaluations == counted.calls <= 1.5 * 2 * n
 
@@ -230,7 +213,7 @@ def test_a_full_check_costs_at_most_one_and_a_half_times_2n(name, n):
 def test_above_the_limit_a_random_sample_is_checked_and_the_report_says_so():
     n = FULL_CHECK_LIMIT + 1
     x = np.random.default_rng(0).standard_normal(n)
-    counted = _counted(lambda v: np.sum(v**2))
+    counted = count_calls(lambda v: np.sum(v**2))
     report = gradcheck(counted, x, 2 * x)
     assert report.entries.shape == (SAMPLE_SIZE,) and len(set(report.entries.tolist())) == SAMPLE_SIZE
     assert f"PASSED at a random sample of {SAMPLE_SIZE} of {n} entries" in str(report)

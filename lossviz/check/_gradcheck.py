@@ -114,19 +114,21 @@ class _Review:
     def tolerance(self, analytic: float, numeric: float, noise: float) -> float:
         return self.atol + self.rtol * max(abs(analytic), abs(numeric)) + noise
 
-    def settle(self, line: Line, analytic: float, h: float, scale: float, blurred: bool) -> Verdict:
+    def settle(self, line: Line, analytic: float, h: float, floor: float, blurred: bool) -> Verdict:
         """The verdict after looking again. An entry that passed with a rounding bound too
         large to vouch for it is first estimated at coarser steps (less rounding), one that
         failed at a 10x finer step (less truncation: a curve steeper than the step assumed);
         one such estimate that agrees with the analytic value within a tolerance sharp
         enough to vouch for it decides (a wrong value would have to hit it by chance). The
-        full second look decides the rest."""
+        full second look decides the rest. What the bound must vouch for is the entry as
+        this estimate sees it (not the first step's, which may be far off: x**5 at 0), or
+        ``floor`` if larger: the final verdict judges it the same way, so cannot overturn it."""
         for level in COARSE_LEVELS if blurred else FINE_LEVELS:
             closer = estimate(line, h * 10.0**level, self.centre, self.sigma)
             allowed = self.tolerance(analytic, closer.central, closer.noise)
             if not abs(analytic - closer.central) <= allowed:
                 break  # disagrees (or left f's domain): the second look decides
-            if closer.noise <= RESOLUTION * scale:
+            if closer.noise <= RESOLUTION * max(abs(analytic), abs(closer.central), floor):
                 return Verdict(closer.central, allowed, closer.noise, True)
         # The second look measures f's noise along this entry itself: the up-front sigma,
         # measured across all entries at once, may see a kink of another entry as noise.
@@ -178,23 +180,38 @@ def gradcheck(
         |analytic_i - numeric_i| <= atol + rtol * max(|analytic_i|, |numeric_i|) + noise_i
 
     where ``noise_i`` bounds the rounding of the difference quotient: a few eps of |f|
-    over the step, or a few times f's own noise where that is larger (measured once,
-    along a random direction, when an entry fails at the first step). A pass vouches for
-    an entry only if ``noise_i`` is below 1e-4 of the entry (or of 1e-3 times the largest
-    entry, if larger): otherwise f's rounding is as large as the difference being judged
-    and the verdict is ``CannotJudgeError`` (f = 1e6 + 1e-7 sum(x**2) / 2, or f = sum(x**2)
-    + 1 at x ~ 1e-8: their gradients are invisible under the rounding of the constant).
+    over the step, or a few times f's own rounding noise where that is larger. That noise
+    is measured once, before the first step, from 4th differences of f along a random
+    direction (which also show whether f curves at the scale of the step). The first
+    steps are ``numeric_grad``'s, made smaller where f curves at their scale and larger
+    where f's noise would blur an entry (by at most 1000x).
 
-    Second look: an entry that fails at the first step is not reported at once. Its step
-    may have been too coarse for f's curvature or too fine for f's own rounding, so it is
-    re-estimated by central differences (complex steps for ``method="complex"``) at steps
-    10x, 100x... smaller and larger (``LEVELS`` in ``lossviz.check._refine``). It passes only
-    if three neighbouring steps (spanning a factor of 100) agree with each other and with
-    the analytic value, or if the estimates close in on the analytic value 50x per level as
-    the step shrinks. Agreement of three steps 10x apart means the estimate is accurate,
-    so a wrong value cannot hide behind a loose one. Kinks: an entry whose one-sided slopes
-    jump by the same amount at steps 1x, 0.1x and 0.01x (as at ReLU's 0) is marked a kink
-    and passes if the analytic value lies between the two slopes (a subgradient).
+    A pass vouches for an entry only if ``noise_i`` is below 1e-4 of the entry (or of
+    1e-3 times the largest entry, if larger). Otherwise f's rounding is as large as the
+    difference being judged, and the verdict is ``CannotJudgeError``, with the remedy:
+    f = 1e6 + 1e-7 sum(x**2) / 2, or f = sum(x**2) + 1 at x ~ 1e-8, have gradients
+    invisible under the rounding of their constant. So does an entry where no step gives
+    an estimate (f is not finite around x) or where the estimates never settle.
+
+    Another look: an entry whose bound was too large to vouch for it is estimated again
+    at 10x, 100x, 1000x coarser steps; one that failed, at a 10x finer step; one such
+    estimate that agrees within a sharp tolerance decides. Otherwise the second look
+    re-estimates it by central differences (complex steps for ``method="complex"``) at
+    steps 10x, 100x... smaller and larger (``LEVELS`` in ``lossviz.check._refine``), with
+    f's noise measured along that entry. It passes only if three neighbouring steps
+    (spanning a factor of 100) agree with each other and with the analytic value, or if the
+    estimates close in on the analytic value 50x per level as the step shrinks: three
+    steps 10x apart that agree are accurate, so a wrong value cannot hide behind a loose
+    estimate. Kinks: an entry whose one-sided slopes jump by the same amount at steps 1x,
+    0.1x, 0.01x and 0.0001x (as at ReLU's 0) is marked a kink and passes if the analytic
+    value lies between the two slopes (a subgradient). An entry where f does not change at
+    all, at any step, passes a claimed 0 (f is constant there, as far as float64 can tell).
+    Once one failure is confirmed the verdict is certain: after max(2N, 200) more
+    evaluations, the remaining failing entries keep their first-step verdict.
+
+    Limits: an f that changes on a scale far below the first step (sin(1e7 x) near x = 1,
+    where the step is ~6e-6) and carries rounding noise as well can be reported FAILED
+    although right; pass a smaller ``h`` there.
 
     Parameters
     ----------
@@ -229,8 +246,9 @@ def gradcheck(
     -------
     GradcheckReport
         The numbers behind the verdict; printed, a table of the worst entries.
-        A central check costs 2N + 2 evaluations of ``f`` (N entries), plus a few for the
-        entries that need another look (``report.evaluations`` counts them).
+        A central check of N entries costs 2N evaluations of ``f``, about 23 more (f(x)
+        twice, the noise measurement) and a few for each entry that needs another look
+        (``report.evaluations`` counts them).
 
     Raises
     ------
@@ -309,7 +327,7 @@ def gradcheck(
         else:
             h_second = h_first
         unconfirmed = _reexamine(
-            evaluate, review, chosen, a, h_second, scale, failed & ~hopeless, blurred,
+            evaluate, review, chosen, a, h_second, _scale(a, np.zeros(a.shape)), failed & ~hopeless, blurred,
             (numeric, tolerance, noise, failed, kinks, certain, unsettled), budget=max(2 * chosen.size, 200),
         )
         evaluations = evaluate.calls
@@ -367,7 +385,7 @@ def _reexamine(
     chosen: np.ndarray,
     analytic: np.ndarray,
     h: np.ndarray,
-    scale: np.ndarray,
+    floor: np.ndarray,
     failing: np.ndarray,
     blurred: np.ndarray,
     results: tuple[np.ndarray, ...],
@@ -375,7 +393,9 @@ def _reexamine(
     budget: int,
 ) -> np.ndarray:
     """Look again at the failing and the blurred entries, writing into ``results``
-    (numeric, tolerance, noise, failed, kinks, certain, unsettled). Returns the mask of failing
+    (numeric, tolerance, noise, failed, kinks, certain, unsettled); ``floor`` is what each
+    entry's rounding bound is judged against at least (the entry, or SMALL_ENTRY of the
+    largest). Returns the mask of failing
     entries left at their first-step verdict: once a failure is confirmed the verdict is
     certain, and after ``budget`` more evaluations the rest are not looked at again."""
     numeric, tolerance, noise, failed, kinks, certain, unsettled = results
@@ -388,7 +408,7 @@ def _reexamine(
         if confirmed and evaluate.calls - start > budget:
             unconfirmed[k] = failing[k]
             continue
-        verdict = review.settle(Line(evaluate, index=int(chosen[k])), float(analytic[k]), float(h[k]), float(scale[k]), bool(blurred[k]))
+        verdict = review.settle(Line(evaluate, index=int(chosen[k])), float(analytic[k]), float(h[k]), float(floor[k]), bool(blurred[k]))
         numeric[k], tolerance[k], noise[k] = verdict.numeric, verdict.tolerance, verdict.noise
         failed[k], kinks[k], certain[k], unsettled[k] = not verdict.passed, verdict.kink, verdict.certain, not verdict.settled
         confirmed |= not verdict.passed and verdict.settled and np.isfinite(verdict.numeric)
@@ -536,7 +556,7 @@ def _judge_direction(line: Line, analytic: float, terms: float, h: float, centre
     blurred = not failed and not noise <= RESOLUTION * scale
     verdict = Verdict(numeric, review.tolerance(analytic, numeric, noise), noise, not failed)
     if (failed and np.isfinite(analytic)) or blurred:
-        verdict = review.settle(line, analytic, h if method != "forward" else RELATIVE_STEP["central"], scale, blurred)
+        verdict = review.settle(line, analytic, h if method != "forward" else RELATIVE_STEP["central"], SMALL_ENTRY * terms, blurred)
         scale = _scale(np.array([analytic]), np.array([verdict.numeric]), SMALL_ENTRY * terms)[0]
     return (verdict.numeric, verdict.tolerance, verdict.noise, not verdict.passed, verdict.kink, verdict.certain, not verdict.settled, scale, analytic)
 

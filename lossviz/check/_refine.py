@@ -166,10 +166,11 @@ def measured_noise(line: Line, h: float, centre: float) -> float:
     cancels internally (log(cosh(x)) near 0 takes the log of a number near 1) is far
     noisier than its small value suggests. A 4th difference at spacing s holds the
     rounding plus s**4 times the 4th derivative, so it is also taken 100 and 10**4 times
-    finer, and a finer one replaces the estimate if it is 10**4-fold smaller or more
-    (curvature, which falls 10**8-fold per 100-fold, as for sin at x = 1e5; or only at the
-    finest spacing, for an f that wiggles across the coarser windows), unless it sits on
-    one step of f's rounding staircase (``_on_one_stair``); rounding alone stays put. A
+    finer, and a finer one replaces the estimate if it is 100-fold smaller or more
+    (curvature, which falls up to 10**8-fold per 100-fold until it meets the rounding,
+    as for sin at x = 1e5, where it meets it 500-fold lower; or only at the finest
+    spacing, for an f that wiggles across the coarser windows), unless it sits on one
+    step of f's rounding staircase (``_on_one_stair``); rounding alone stays put. A
     spacing where f does not change at all ends the descent. An f that
     does not change at all at the first step is quantised more coarsely than that
     (1e6 + 1e-7 x**2 keeps the ulp of 1e6 however small the result): the spacing then
@@ -207,7 +208,7 @@ def noise_and_curvature(line: Line, h: float, centre: float) -> tuple[float, flo
         finer = noise_at(line, spacing, centre)
         if finer.flat or finer.sigma == 0:
             break
-        if finer.sigma <= sigma / 10_000 and not _on_one_stair(finer, window):
+        if finer.sigma <= sigma / 100 and not _on_one_stair(finer, window):
             sigma, window = finer.sigma, finer
     return sigma, (sigma / first) ** 0.25 if first > 100 * sigma else 1.0
 
