@@ -1,0 +1,61 @@
+"""What the checkers allow and what they print, to the digit: tolerances measured against
+the larger of the two values, the rounding bound of each difference, the complex step, and
+messages that show where two numbers part."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lossviz.check import GradientCheckError, NotCloseError, assert_close, complex_step, gradcheck
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_rtol_is_relative_to_the_larger_of_the_two_values(fast):
+    # f = 1.5 sum(x) has gradient 1.5 everywhere; the "analytic" gradient 1 is off by 0.5
+    # per unit (along any direction d: analytic sum(d), numeric 1.5 sum(d)). Against the
+    # larger value the allowance is rtol * 1.5: rtol = 0.4 allows 0.6 > 0.5 (passes),
+    # rtol = 0.3 allows 0.45 < 0.5 (fails). Against the smaller one, 0.4 would allow only
+    # 0.4 and fail.
+    x = np.array([0.3, -1.2, 2.0])
+    f = lambda v: 1.5 * np.sum(v)  # noqa: E731
+    grad = lambda v: np.ones_like(v)  # noqa: E731
+    assert gradcheck(f, x, grad, rtol=0.4, fast=fast).passed
+    with pytest.raises(GradientCheckError):
+        gradcheck(f, x, grad, rtol=0.3, fast=fast)
+
+
+def test_a_difference_in_the_13th_digit_is_printed_with_two_more():
+    # 1.0000000000012 and 1 part at the 13th significant digit (a relative difference of
+    # 1.2e-12): the message shows the value to two digits past that, all 14 of them.
+    with pytest.raises(NotCloseError) as caught:
+        assert_close(1.0000000000012, 1.0, rtol=1e-14, atol=0.0)
+    assert "expected 1, got 1.0000000000012: relative error 1.2e-12" in str(caught.value)
+
+
+def test_the_absolute_allowance_printed_is_atol_plus_rtol_times_expected():
+    # atol = 1 dominates rtol |expected| = 0.1: the allowance is 1 + 0.1 = 1.1, and 3 is off by 2
+    with pytest.raises(NotCloseError) as caught:
+        assert_close(3.0, 1.0, rtol=0.1, atol=1.0)
+    assert "off by 2.0e+00, more than atol=1 + rtol=0.1 x |expected| = 1.1e+00 allows" in str(caught.value)
+
+
+def test_a_forward_difference_is_allowed_twice_the_rounding_of_a_central_one():
+    # (f(x+h) - f(x)) / h carries the rounding of f, about eps |f| / h; the central
+    # (f(x+h) - f(x-h)) / 2h the same rounding over twice the step. f = sum(x) is linear
+    # and h a power of 2, so both differences are exact and with rtol = atol = 0 the
+    # allowance is the rounding bound alone: forward's is twice central's.
+    x = np.array([1.0, 2.0])
+    f = lambda v: np.sum(v)  # noqa: E731
+    grad = lambda v: np.ones_like(v)  # noqa: E731
+    forward = gradcheck(f, x, grad, method="forward", h=2.0**-10, rtol=0.0, atol=0.0)
+    central = gradcheck(f, x, grad, method="central", h=2.0**-10, rtol=0.0, atol=0.0)
+    assert forward.passed and central.passed
+    assert np.all(central.tolerance > 0)
+    np.testing.assert_allclose(forward.tolerance / central.tolerance, 2.0, rtol=0.01)
+
+
+def test_complex_step_is_the_imaginary_part_over_h():
+    # sin(x + ih) = sin x cosh h + i cos x sinh h, and sinh(h) / h = 1 in float64 for h = 1e-20
+    x = np.array([-1.0, 0.5, 2.0])
+    np.testing.assert_allclose(complex_step(np.sin, x + 1e-20j, 1e-20), np.cos(x), rtol=1e-15)
