@@ -59,3 +59,21 @@ def test_complex_step_is_the_imaginary_part_over_h():
     # sin(x + ih) = sin x cosh h + i cos x sinh h, and sinh(h) / h = 1 in float64 for h = 1e-20
     x = np.array([-1.0, 0.5, 2.0])
     np.testing.assert_allclose(complex_step(np.sin, x + 1e-20j, 1e-20), np.cos(x), rtol=1e-15)
+
+
+def test_the_entries_most_wrong_for_their_tolerance_are_confirmed_first():
+    # Every entry is off by the same 1e-3, but entry i is allowed rtol * c_i with c_i from
+    # 1 to 1000: the small-c entries are the most wrong for what they are allowed. After
+    # its budget of re-examinations the check leaves the rest unconfirmed, so those must be
+    # the least wrong: every confirmed failure comes before (smaller c than) every
+    # unconfirmed one.
+    n = 2000
+    c = 10.0 ** np.linspace(0, 3, n)
+    x = np.linspace(0.5, 1.5, n)
+    with pytest.raises(GradientCheckError) as caught:
+        gradcheck(lambda v: float(np.sum(c * v)), x, lambda v: c + 1e-3)
+    report = caught.value.report
+    confirmed = np.flatnonzero(report.failed & ~report.unconfirmed)
+    left = np.flatnonzero(report.unconfirmed)
+    assert confirmed.size and left.size
+    assert confirmed.max() < left.min()
