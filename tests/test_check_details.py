@@ -77,3 +77,12 @@ def test_the_entries_most_wrong_for_their_tolerance_are_confirmed_first():
     left = np.flatnonzero(report.unconfirmed)
     assert confirmed.size and left.size
     assert confirmed.max() < left.min()
+
+
+def test_an_f_constant_at_every_step_has_derivative_zero_with_no_allowance():
+    # every difference of a constant f is exactly 0 at every step: the estimate is 0, it has
+    # no rounding, and with atol = 0 the allowance atol + rtol * 0 + 0 is exactly 0
+    report = gradcheck(lambda v: 5.0 + 0 * np.sum(v), np.ones(3), np.zeros(3), atol=0.0)
+    assert report.passed
+    assert report.numeric.tolist() == [0.0, 0.0, 0.0]
+    assert report.tolerance.tolist() == [0.0, 0.0, 0.0]
