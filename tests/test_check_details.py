@@ -86,3 +86,25 @@ def test_an_f_constant_at_every_step_has_derivative_zero_with_no_allowance():
     assert report.passed
     assert report.numeric.tolist() == [0.0, 0.0, 0.0]
     assert report.tolerance.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_measuring_the_noise_reuses_f_at_x():
+    # The noise window samples f at 7 offsets, one of them 0: f(x) is already known (the
+    # centre), so a measurement costs 6 calls, not 7, and the window sees f(x) itself.
+    from lossviz.check._numeric import Evaluator
+    from lossviz.check._refine import NOISE_OFFSETS, Line, noise_at
+
+    calls = []
+
+    def f(v):
+        calls.append(v.copy())
+        return float(np.sum(np.sin(v)))
+
+    x = np.array([0.3, 1.1])
+    with Evaluator(f, x) as evaluate:
+        centre = evaluate()
+        calls.clear()
+        noise_at(Line(evaluate, index=1), 1e-3, centre)
+    assert 0.0 in NOISE_OFFSETS
+    assert len(calls) == len(NOISE_OFFSETS) - 1
+    assert all(v[1] != x[1] for v in calls)  # f(x) is never evaluated again
