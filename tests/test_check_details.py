@@ -108,3 +108,15 @@ def test_measuring_the_noise_reuses_f_at_x():
     assert 0.0 in NOISE_OFFSETS
     assert len(calls) == len(NOISE_OFFSETS) - 1
     assert all(v[1] != x[1] for v in calls)  # f(x) is never evaluated again
+
+
+def test_the_table_lists_the_failures_most_wrong_for_their_tolerance_first():
+    # f = x0 + 2 x1 + 3 x2; the analytic gradient (1.5, 2.1, 10) is off by (0.5, 0.1, 7)
+    # against allowances of about rtol = 1e-6 times (1.5, 2.1, 10): 3.3e5, 4.8e4 and 7e5
+    # times what is allowed, so the rows come in the order 2, 0, 1 (by absolute error, or
+    # by |analytic + numeric|, the order would differ)
+    c = np.array([1.0, 2.0, 3.0])
+    with pytest.raises(GradientCheckError) as caught:
+        gradcheck(lambda v: float(np.sum(c * v)), np.ones(3), lambda v: np.array([1.5, 2.1, 10.0]))
+    rows = caught.value.report.worst()
+    assert [row[0] for row in rows] == [(2,), (0,), (1,)]
