@@ -7,7 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lossviz.check import GradientCheckError, NotCloseError, assert_close, complex_step, gradcheck
+from lossviz.activations import tanh
+from lossviz.check import GradientCheckError, NotCloseError, assert_close, complex_step, fd_error, gradcheck, torchcheck
+from lossviz.check._torch import relative_difference
 
 
 @pytest.mark.parametrize("fast", [False, True])
@@ -77,6 +79,7 @@ def test_the_entries_most_wrong_for_their_tolerance_are_confirmed_first():
     left = np.flatnonzero(report.unconfirmed)
     assert confirmed.size and left.size
     assert confirmed.max() < left.min()
+    assert f"; {left.size} of them differ at the first step, not looked at again" in str(report)
 
 
 def test_an_f_constant_at_every_step_has_derivative_zero_with_no_allowance():
@@ -111,12 +114,30 @@ def test_measuring_the_noise_reuses_f_at_x():
 
 
 def test_the_table_lists_the_failures_most_wrong_for_their_tolerance_first():
-    # f = x0 + 2 x1 + 3 x2; the analytic gradient (1.5, 2.1, 10) is off by (0.5, 0.1, 7)
-    # against allowances of about rtol = 1e-6 times (1.5, 2.1, 10): 3.3e5, 4.8e4 and 7e5
-    # times what is allowed, so the rows come in the order 2, 0, 1 (by absolute error, or
-    # by |analytic + numeric|, the order would differ)
+    # f = x0 + 2 x1 + 3 x2; the analytic gradient (1.5, 2.6, 300) is off by (0.5, 0.6, 297)
+    # against allowances of about rtol = 1e-6 times (1.5, 2.6, 300): 3.3e5, 2.3e5 and 9.9e5
+    # times what is allowed, so the rows come in the order 2, 0, 1 (by absolute error it
+    # would be 2, 1, 0; by |analytic + numeric| / allowance 1, 0, 2)
     c = np.array([1.0, 2.0, 3.0])
     with pytest.raises(GradientCheckError) as caught:
-        gradcheck(lambda v: float(np.sum(c * v)), np.ones(3), lambda v: np.array([1.5, 2.1, 10.0]))
+        gradcheck(lambda v: float(np.sum(c * v)), np.ones(3), lambda v: np.array([1.5, 2.6, 300.0]))
     rows = caught.value.report.worst()
     assert [row[0] for row in rows] == [(2,), (0,), (1,)]
+
+
+def test_the_relative_difference_to_torch_is_relative_to_the_larger_value():
+    # |1000 - 1001| / max(1000, 1001) = 1 / 1001, not the absolute difference 1
+    assert relative_difference([1000.0], [1001.0], atol=0.0) == pytest.approx(1 / 1001, rel=1e-15)
+
+
+def test_torchcheck_takes_grad_output_as_a_list():
+    # torchcheck raises when value or gradient differs; a list is an upstream like an array
+    report = torchcheck(tanh, np.array([-0.5, 0.2, 1.5]), grad_output=[1.0, -2.0, 0.5])
+    assert report.value_error < 1e-15 and report.grad_errors["input"] < 1e-15
+
+
+def test_the_error_curve_at_a_step_of_one_is_the_truncation_error():
+    # central difference of exp at 1 with h = 1: (e^2 - e^0) / 2 = e sinh(1), a relative
+    # error of sinh(1) - 1 (a step of 1 is a real step: only h = 0 gives NaN)
+    curve = fd_error(np.exp, np.exp, 1.0, steps=[1.0], methods=["central"], dtypes=["float64"])
+    assert curve.errors[("central", "float64")][0] == pytest.approx(np.sinh(1.0) - 1.0, rel=1e-12)
