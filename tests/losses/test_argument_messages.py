@@ -1,4 +1,5 @@
-"""Shape errors name the shape that was expected, worked out from the other argument."""
+"""Argument checks: shape errors name the shape that was expected, worked out from the
+other argument; an allowed boundary value is accepted."""
 
 from __future__ import annotations
 
@@ -19,3 +20,21 @@ def test_multilabel_margin_refuses_an_input_of_more_than_two_dimensions():
     # torch's multilabel_margin_loss takes (C,) or (N, C) only
     with pytest.raises(ValueError, match=r"input must have shape \(C,\) or \(N, C\), got \(2, 2, 3\)"):
         multilabel_margin_loss(np.zeros((2, 2, 3)), np.zeros((2, 2, 3), dtype=int))
+
+
+def test_gaussian_nll_accepts_eps_zero_as_torch_does():
+    # eps only clamps the variance from below; torch takes eps = 0 (and gives 0.5966 here).
+    # With var = 2 the loss is (log 2 + (1 - 0)^2 / 2) / 2 by hand.
+    from lossviz.losses import gaussian_nll_loss
+
+    loss = gaussian_nll_loss(np.array([1.0]), np.array([0.0]), np.array([2.0]), eps=0.0)
+    assert loss == pytest.approx((np.log(2.0) + 0.5) / 2, rel=1e-15)
+
+
+def test_one_pair_of_vectors_takes_a_scalar_label_and_says_so():
+    # inputs of shape (3,) are one pair: one label, shape ()
+    from lossviz.losses import cosine_embedding_loss
+
+    a, b = np.array([1.0, 0.0, 2.0]), np.array([0.5, 1.0, -1.0])
+    with pytest.raises(ValueError, match=r"target must have shape \(\) \(one label per pair\), got \(2,\)"):
+        cosine_embedding_loss(a, b, np.array([1.0, -1.0]))
