@@ -80,7 +80,7 @@ WRONG_STEPS = {
     "16_probabilistic_regression": (
         '("e^x - y", lambda x, y: np.exp(x) - y)',
         '("e^x - y", lambda x, y: np.exp(x) + y)',
-        "step 2 (e^x - y)",
+        "step 3 (e^x - y)",
     ),
     # the source posts' own slip: the sigmoid's derivative taken to be the sigmoid
     "17_sigmoid_tanh": (
