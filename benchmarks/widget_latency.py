@@ -21,11 +21,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import ipywidgets
 import numpy as np
 
+from lossviz import explorer as machinery
 from lossviz import widgets
 
-EXPLORERS: dict[str, Callable[[], widgets.Explorer]] = {
+EXPLORERS: dict[str, Callable[[], machinery.Explorer]] = {
     "loss_explorer": widgets.loss_explorer,
     "activation_explorer": widgets.activation_explorer,
     "descent_explorer": widgets.descent_explorer,
@@ -38,15 +40,18 @@ EXPLORERS: dict[str, Callable[[], widgets.Explorer]] = {
 
 
 def drag(control: Any, steps: int) -> list[Any]:
-    """Values a drag from 20% to 80% of the slider's range passes through."""
-    low, high = widgets._range(control)
-    if isinstance(control, widgets.widgets.FloatLogSlider):
-        values = np.geomspace(low * (high / low) ** 0.2, low * (high / low) ** 0.8, steps)
+    """Grid values a drag from 20% to 80% of the slider's range passes through (as a mouse drag or the arrow keys give)."""
+    if isinstance(control, ipywidgets.SelectionSlider):
+        grid = [value for _, value in control.options]
     else:
-        values = np.linspace(low + 0.2 * (high - low), low + 0.8 * (high - low), steps)
-    if isinstance(control, widgets.widgets.IntSlider):
-        values = np.unique(np.round(values).astype(int))
-    return [value.item() for value in values]
+        low, high = machinery._range(control)
+        grid = list(np.arange(low, high + control.step / 2, control.step))
+    grid = grid[int(0.2 * len(grid)) : int(np.ceil(0.8 * len(grid)))]
+    picks = np.unique(np.linspace(0, len(grid) - 1, min(steps, len(grid))).round().astype(int))
+    values = [grid[index] for index in picks]
+    if isinstance(control, ipywidgets.IntSlider):
+        values = [int(value) for value in values]
+    return [float(value) if isinstance(value, np.floating) else value for value in values]
 
 
 def timed(action: Callable[[], Any]) -> tuple[float, float]:
@@ -55,12 +60,12 @@ def timed(action: Callable[[], Any]) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def measure(make: Callable[[], widgets.Explorer], steps: int, naive_every: int) -> dict[str, float]:
+def measure(make: Callable[[], machinery.Explorer], steps: int, naive_every: int) -> dict[str, float]:
     explorer = make()
     fast_wall, fast_cpu, naive_wall = [], [], []
     full_before = explorer._blitter.full_draws
     for name, control in list(explorer.controls.items()):
-        if widgets._range(control) is None:
+        if machinery._range(control) is None:
             continue  # choices (loss name, method...) are not slider steps
         values = drag(control, steps)
         for index, value in enumerate(values):
@@ -87,6 +92,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=25, help="values per slider drag (default 25)")
     parser.add_argument("--naive-every", type=int, default=5, help="time the naive re-plot at every Nth value (default 5)")
     arguments = parser.parse_args()
+    print(f"pixel ratio {machinery.PIXEL_RATIO:g}: frames {machinery.DPI * 9.6 * machinery.PIXEL_RATIO:.0f} pixels wide")
     print(f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())} on {os.cpu_count()} CPUs")
     print(f"{'explorer':28s} {'steps':>5s} {'median ms':>9s} {'p90 ms':>7s} {'cpu ms':>7s} {'naive ms':>8s} {'speed-up':>8s} {'full redraws':>12s}")
     for label, make in EXPLORERS.items():

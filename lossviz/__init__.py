@@ -11,9 +11,9 @@ from typing import Any
 from . import activations, check, losses
 
 __version__ = "0.1.0"
-__all__ = ["activations", "check", "data", "descent", "graph", "losses", "plot", "widgets"]
+__all__ = ["activations", "check", "data", "descent", "explorer", "graph", "losses", "plot", "views", "widgets"]
 
-_LAZY = ("data", "descent", "graph", "plot", "widgets")
+_LAZY = ("data", "descent", "explorer", "graph", "plot", "views", "widgets")
 
 
 def __getattr__(name: str) -> Any:

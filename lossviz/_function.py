@@ -7,7 +7,11 @@ A ``Function`` is called exactly like its torch counterpart and also carries
   ``.wrt``; a single array when ``.wrt`` names one argument, else a tuple in that order;
 - ``.formula``: the LaTeX of the definition;
 - ``.torch``: the dotted path of the torch/torchvision counterpart, or ``None``;
-- ``.wrt``: the names of the arguments ``.grad`` differentiates.
+- ``.wrt``: the names of the arguments ``.grad`` differentiates;
+- ``.view``: how ``lossviz.views`` draws it as a function of one scalar (a key of
+  ``lossviz.views.KINDS``, such as ``"regression"`` or ``"box"``), or ``None`` when it has
+  no such view (a triplet of embeddings, a softmax along a dimension);
+- ``.topic``: where the course treats it (a loss's entry of ``lossviz.losses.TOPICS``).
 """
 
 from __future__ import annotations
@@ -26,12 +30,16 @@ class Function:
         formula: str,
         torch: str | None,
         wrt: tuple[str, ...] = ("input",),
+        view: str | None = None,
+        topic: str | None = None,
     ) -> None:
         functools.update_wrapper(self, forward)
         self.forward = forward
         self.formula = formula
         self.torch = torch
         self.wrt = wrt
+        self.view = view
+        self.topic = topic
         self._grad: Callable[..., Any] | None = None
 
     @property
@@ -56,14 +64,34 @@ class Function:
         return f"<lossviz {self.name}: torch={self.torch!r}>"
 
 
-def registrar(registry: dict[str, Function]) -> Callable[..., Callable[[Callable[..., Any]], Function]]:
-    """Make the decorator that wraps a forward function and records it in ``registry``."""
+_UNSET: Any = object()
+
+
+def registrar(
+    registry: dict[str, Function], *, view: str | None = None, topics: tuple[str, ...] | None = None
+) -> Callable[..., Callable[[Callable[..., Any]], Function]]:
+    """Make the decorator that wraps a forward function and records it in ``registry``.
+
+    ``view``: the view a registration gets when it does not name one (activations are
+    elementwise unless they say otherwise; a loss must say). ``topics``: when given, every
+    registration names one of them as its ``topic``.
+    """
+    default_view = view
 
     def define(
-        *, formula: str, torch: str | None, wrt: tuple[str, ...] = ("input",)
+        *,
+        formula: str,
+        torch: str | None,
+        wrt: tuple[str, ...] = ("input",),
+        view: str | None = _UNSET,
+        topic: str | None = None,
     ) -> Callable[[Callable[..., Any]], Function]:
+        if topics is not None and topic not in topics:
+            raise ValueError(f"topic must be one of {topics}, got {topic!r}")
+        chosen = default_view if view is _UNSET else view
+
         def wrap(forward: Callable[..., Any]) -> Function:
-            function = Function(forward, formula=formula, torch=torch, wrt=wrt)
+            function = Function(forward, formula=formula, torch=torch, wrt=wrt, view=chosen, topic=topic)
             if function.name in registry:
                 raise ValueError(f"{function.name} is registered twice")
             registry[function.name] = function

@@ -1,21 +1,30 @@
-"""The course's static figures, in one style: a loss is always LOSS_COLOR, its gradient GRAD_COLOR.
+"""The course's figures, in one style: a loss is always LOSS_COLOR, its gradient GRAD_COLOR.
 
-Every public function returns ``(fig, ax)`` (or ``(fig, axes)``) and draws only into the
+Importing this module applies the course style (``STYLE``) to matplotlib once, so every
+figure of a notebook has it, those made directly with ``plt.subplots`` too; ``figure()``
+makes a figure of the standard width (``WIDTH``). Helpers keep pictures readable:
+``legend_outside`` (no legend over data), ``integer_ticks`` (counts, layer numbers) and
+``log_ticks`` (every log axis labelled ``10⁻²``, one way everywhere).
+
+Every drawing function returns ``(fig, ax)`` (or ``(fig, axes)``) and draws only into the
 axes it is given or a new figure it makes, never into pyplot's current axes. Each figure
 is drawn by a small ``*Plot`` class whose ``update(...)`` changes the data of the artists
 it created; ``lossviz.widgets`` reuses those classes so that moving a slider redraws in
-place instead of building a new figure.
+place instead of building a new figure. What a loss looks like as a function of one
+number comes from ``lossviz.views``; this module only draws it.
 
-The 1-D view (``view``) turns any registered loss or activation into a function of one
-scalar ``x`` (a prediction, a logit, a box's shift) with its derivative, so that the
-same pictures serve ``huber_loss``, ``cross_entropy``, ``giou_loss`` and ``gelu``.
+Examples
+--------
+>>> fig, (ax_f, ax_df) = function_and_derivative("huber_loss", delta=1.0)
+>>> ax_f.get_title(), ax_df.get_title()
+('huber_loss(target=0, delta=1)', 'derivative d/dx')
+>>> float(fig.get_figwidth()) == WIDTH
+True
 """
 
 from __future__ import annotations
 
 import contextlib
-import inspect
-from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import matplotlib
@@ -25,14 +34,52 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgb
-from matplotlib.font_manager import FontProperties
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
-from matplotlib.transforms import blended_transform_factory
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
+from matplotlib.transforms import Bbox, blended_transform_factory
 
-from . import activations, losses
+from . import losses
 from .check import FDErrorCurve
 from .descent import DescentPath
+from .views import View, find_kinks, flat_spans, parameters, view
+
+__all__ = [
+    "LOSS_COLOR",
+    "GRAD_COLOR",
+    "PALETTE",
+    "METHOD_COLORS",
+    "TARGET_COLOR",
+    "FLAT_COLOR",
+    "STYLE",
+    "WIDTH",
+    "HEIGHT",
+    "ERROR_FLOOR",
+    "style",
+    "figure",
+    "legend_outside",
+    "integer_ticks",
+    "log_ticks",
+    "central_limits",
+    "Readout",
+    "FunctionPlot",
+    "function_and_derivative",
+    "compare_losses",
+    "HistoryPlot",
+    "loss_history",
+    "DescentPlot",
+    "descent_path_1d",
+    "descent_path_2d",
+    "ErrorPlot",
+    "error_vs_step",
+    "decision_boundary",
+    "BOX_LOSSES",
+    "box_losses",
+    "BoxesPlot",
+    "box_table",
+    "boxes",
+]
 
 LOSS_COLOR = "#1f77b4"
 GRAD_COLOR = "#d62728"
@@ -42,9 +89,15 @@ METHOD_COLORS = {"forward": "#ff7f0e", "central": "#2ca02c", "complex": "#9467bd
 TARGET_COLOR = "#2ca02c"
 FLAT_COLOR = "#7f7f7f"
 
+# One standard width for every figure, explorers included: 960 pixels at 100 dpi, the
+# width of JupyterLab's output area in a 1280-pixel window.
+WIDTH = 9.6
+HEIGHT = 3.2
+
 STYLE: dict[str, Any] = {
-    "figure.figsize": (7.0, 3.0),
+    "figure.figsize": (WIDTH, HEIGHT),
     "figure.dpi": 100,
+    "figure.constrained_layout.use": True,
     "font.size": 9,
     "axes.titlesize": 10,
     "axes.labelsize": 9,
@@ -59,38 +112,212 @@ STYLE: dict[str, Any] = {
     "lines.markersize": 5,
 }
 
-# Where the derivative is below this fraction of its largest magnitude, all the way to the
-# edge of the plot, the function is flat: a sigmoid's saturation, ReLU's dead side, IoU
-# without overlap. Those regions are shaded.
-FLAT_FRACTION = 0.05
-
 # Errors of exactly 0 (complex step at a good h) are drawn here so a log axis can show them.
 ERROR_FLOOR = 1e-17
 
 
 @contextlib.contextmanager
 def style() -> Iterator[None]:
-    """Temporarily apply the course style (fonts, sizes, grid) to figures made inside."""
+    """Apply the course style to the figures made inside, and restore the settings after.
+
+    Importing ``lossviz.plot`` already applies ``STYLE`` for the whole session; this
+    context is for code that changed matplotlib's settings since, and for tests.
+
+    Examples
+    --------
+    >>> with matplotlib.rc_context({"axes.grid": False}):
+    ...     with style():
+    ...         matplotlib.rcParams["axes.grid"]
+    True
+    """
     with matplotlib.rc_context(STYLE):
         yield
 
 
-def _figure(ncols: int = 1, figsize: tuple[float, float] | None = None) -> tuple[Figure, Any]:
-    """A new pyplot figure (shown by ``plt.show()`` or the notebook) in the course style."""
+matplotlib.rcParams.update(STYLE)
+
+
+def figure(ncols: int = 1, nrows: int = 1, *, height: float | None = None, **subplots: Any) -> tuple[Figure, Any]:
+    """A new pyplot figure of the standard width in the course style, with its axes.
+
+    Parameters
+    ----------
+    ncols, nrows : int, default 1
+        Panels side by side and one under the other.
+    height : float, optional
+        In inches; default ``HEIGHT`` per row.
+    **subplots
+        Passed to ``plt.subplots`` (``sharey=True``, ``subplot_kw=...``).
+
+    Returns
+    -------
+    fig : Figure
+    axes : Axes or ndarray of Axes
+        As ``plt.subplots`` returns them.
+
+    Raises
+    ------
+    ValueError
+        For fewer than one row or column, or a height that is not positive.
+
+    Examples
+    --------
+    >>> fig, axes = figure(3)
+    >>> len(axes), float(fig.get_figwidth())
+    (3, 9.6)
+    """
     import matplotlib.pyplot as plt
 
+    for name, count in (("ncols", ncols), ("nrows", nrows)):
+        if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 1:
+            raise ValueError(f"{name} must be a positive int, got {count!r}")
+    height = HEIGHT * nrows if height is None else height
+    if not np.isfinite(height) or height <= 0:
+        raise ValueError(f"height must be a positive number of inches, got {height!r}")
     with style():
-        if figsize is None:
-            width, height = STYLE["figure.figsize"]
-            figsize = (width if ncols > 1 else width / 1.6, height)
-        return plt.subplots(1, ncols, figsize=figsize, layout="constrained")
+        return plt.subplots(nrows, ncols, figsize=(WIDTH, height), layout="constrained", **subplots)
 
 
 def _axes(ax: Any, ncols: int = 1) -> tuple[Figure, Any]:
     if ax is None:
-        return _figure(ncols)
+        return figure(ncols)
     first = ax[0] if isinstance(ax, (list, tuple, np.ndarray)) else ax
+    if not isinstance(first, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes (or a sequence of them), got {type(first).__name__}")
     return first.figure, ax
+
+
+def legend_outside(ax: Axes, *, handles: Sequence[Any] | None = None, **options: Any) -> Any:
+    """A legend beside the axes (right of its top corner), where it cannot cover data.
+
+    Parameters
+    ----------
+    ax : Axes
+    handles : sequence of artists, optional
+        Default: every labelled artist of ``ax``.
+    **options
+        Passed to ``Axes.legend`` (``title=``, ``ncols=``...).
+
+    Returns
+    -------
+    Legend
+
+    Examples
+    --------
+    >>> fig, ax = figure()
+    >>> _ = ax.plot([0, 1], [0, 1], label="a line")
+    >>> legend = legend_outside(ax)
+    >>> fig.canvas.draw()
+    >>> bool(legend.get_window_extent().x0 >= ax.get_window_extent().x1)
+    True
+    """
+    kwargs = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0.0, **options}
+    return ax.legend(**kwargs) if handles is None else ax.legend(handles=handles, **kwargs)
+
+
+def integer_ticks(ax: Axes, *axes: str) -> None:
+    """Ticks on whole numbers only, for counts (steps, epochs, layer numbers).
+
+    Parameters
+    ----------
+    ax : Axes
+    *axes : {"x", "y"}
+        Which axes of ``ax``; default ``"x"``.
+
+    Examples
+    --------
+    >>> fig, ax = figure()
+    >>> _ = ax.plot([1, 2, 3], [0.5, 0.2, 0.1])
+    >>> integer_ticks(ax)
+    >>> all(float(t).is_integer() for t in ax.get_xticks())
+    True
+    """
+    for name in axes or ("x",):
+        getattr(ax, f"{name}axis").set_major_locator(MaxNLocator(integer=True))
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _power_of_ten(value: float, position: Any = None) -> str:
+    """``10⁻²`` for 0.01: plain text (no mathtext, fast to draw), one look on every log axis."""
+    if not value > 0:
+        return ""
+    exponent = np.log10(value)
+    nearest = int(round(exponent))
+    return "10" + str(nearest).translate(_SUPERSCRIPT) if abs(exponent - nearest) < 1e-6 else ""
+
+
+def log_ticks(ax: Axes, *axes: str, numticks: int = 7) -> None:
+    """Put ``axes`` of ``ax`` on a log scale with decades labelled ``10⁻²``, ``10⁰``, ``10²``.
+
+    matplotlib's own labels mix "100" with "1e-02" (``LogFormatter``) or use mathtext,
+    which costs a widget half its frame time; this is the course's one way.
+
+    Parameters
+    ----------
+    ax : Axes
+    *axes : {"x", "y"}
+        Default ``"y"``.
+    numticks : int, default 7
+        At most this many labelled decades (every k-th decade when the range is wider).
+
+    Examples
+    --------
+    >>> fig, ax = figure()
+    >>> _ = ax.plot([1, 2, 3], [1e-4, 1e-2, 1.0])
+    >>> log_ticks(ax)
+    >>> ax.yaxis.get_major_formatter()(0.01)
+    '10⁻²'
+    """
+    for name in axes or ("y",):
+        getattr(ax, f"set_{name}scale")("log")
+        axis = getattr(ax, f"{name}axis")
+        axis.set_major_locator(LogLocator(numticks=numticks))
+        axis.set_major_formatter(FuncFormatter(_power_of_ten))
+        axis.set_minor_formatter(NullFormatter())
+
+
+def central_limits(values: Any, *, share: float = 0.9, pad: float = 0.15) -> tuple[float, float] | None:
+    """Axis limits for ``values`` that a few extreme points cannot flatten into a spike.
+
+    When the finite values span more than three times their central ``share`` (a pole
+    such as BCE's slope ``-1/p`` near ``p = 0``), the limits hold the central part and the
+    curve leaves the axes at its ends; otherwise they hold every value.
+
+    Parameters
+    ----------
+    values : array_like
+    share : float, default 0.9
+        The central fraction of the sorted values that must stay visible.
+    pad : float, default 0.15
+        Space added on each side, as a fraction of the span.
+
+    Returns
+    -------
+    (float, float) or None
+        None when no value is finite.
+
+    Examples
+    --------
+    >>> p = np.linspace(0.01, 0.99, 99)
+    >>> low, high = central_limits(-1 / p)  # BCE's slope at target 1
+    >>> low > -25 and high > -1
+    True
+    >>> central_limits(np.array([0.0, 1.0]))
+    (-0.15, 1.15)
+    """
+    finite = np.asarray(values, dtype=np.float64).ravel()
+    finite = finite[np.isfinite(finite)]
+    if finite.size == 0:
+        return None
+    low, high = float(finite.min()), float(finite.max())
+    inner_low, inner_high = np.quantile(finite, [(1 - share) / 2, (1 + share) / 2])
+    if high - low > 3 * (inner_high - inner_low) > 0:
+        low, high = float(inner_low), float(inner_high)
+    span = max(high - low, 1e-12)
+    return low - pad * span, high + pad * span
+
 
 
 class Readout(Artist):
@@ -156,6 +383,13 @@ class Readout(Artist):
                     out[row * line : row * line + bottom - top, column * advance : (column + 1) * advance] = self._glyph(char, dpi)
         return out
 
+    def get_window_extent(self, renderer: Any = None) -> Bbox:
+        """Where the text lands, in display pixels (for layout checks: it must not meet the axes)."""
+        dpi = self.figure.dpi if renderer is None else renderer.dpi
+        alpha = self.alpha(dpi) if self._text else np.zeros((0, 0))
+        x, y = self.get_transform().transform(self._xy)
+        return Bbox.from_bounds(round(x), round(y) - alpha.shape[0], alpha.shape[1], alpha.shape[0])
+
     @allow_rasterization
     def draw(self, renderer: Any) -> None:
         if not self.get_visible() or not self._text:
@@ -171,243 +405,6 @@ class Readout(Artist):
         gc.restore()
         self.stale = False
 
-
-# --------------------------------------------------------------------------- 1-D views
-
-
-@dataclass(frozen=True)
-class View:
-    """A function of one scalar with its derivative, both mapping a grid (n,) to (n,)."""
-
-    label: str
-    xlabel: str
-    x: np.ndarray
-    value: Callable[[np.ndarray], np.ndarray]
-    derivative: Callable[[np.ndarray], np.ndarray]
-
-
-@dataclass(frozen=True)
-class _Kind:
-    """How a family of losses becomes a function of one scalar ``x``.
-
-    ``arguments(x, target)`` builds the loss's positional arguments from the grid;
-    ``slope(g)`` turns the gradient w.r.t. the first argument into d loss / dx;
-    ``target``: a (low, high) slider range, a tuple of allowed values, or None (fixed).
-    """
-
-    xlabel: str
-    x: tuple[float, float]
-    target: tuple[float, float] | tuple[int, ...] | None
-    default_target: float
-    arguments: Callable[[np.ndarray, float], tuple[Any, ...]]
-    slope: Callable[[np.ndarray], np.ndarray]
-
-
-def _pointwise(x: np.ndarray, target: float) -> tuple[Any, ...]:
-    return x, np.full_like(x, target)
-
-
-def _ranking(x: np.ndarray, target: float) -> tuple[Any, ...]:
-    return x, np.zeros_like(x), np.full_like(x, target)
-
-
-def _first_class(x: np.ndarray, target: float) -> tuple[Any, ...]:
-    """Three classes, the true class 0 has logit x, the others 0."""
-    logits = np.zeros((x.size, 3))
-    logits[:, 0] = x
-    return logits, np.zeros(x.size, dtype=np.int64)
-
-
-BOX_TARGET = np.array([0.0, 0.0, 2.0, 2.0])
-
-
-def _shifted_box(x: np.ndarray, target: float) -> tuple[Any, ...]:
-    """A 2x2 predicted box shifted right by x (and up by 0.5) against the 2x2 target box."""
-    boxes = np.stack([x, np.full_like(x, 0.5), x + 2.0, np.full_like(x, 2.5)], axis=1)
-    return boxes, np.broadcast_to(BOX_TARGET, boxes.shape).copy()
-
-
-_KINDS = {
-    "regression": _Kind("prediction x", (-4.0, 4.0), (-2.0, 2.0), 0.0, _pointwise, lambda g: g),
-    "count": _Kind("log rate x", (-3.0, 3.0), (0.0, 5.0), 1.0, _pointwise, lambda g: g),
-    "logit": _Kind("logit x", (-6.0, 6.0), (0.0, 1.0), 1.0, _pointwise, lambda g: g),
-    "probability": _Kind("probability x", (0.001, 0.999), (0.0, 1.0), 1.0, _pointwise, lambda g: g),
-    "log_probability": _Kind("log-probability x", (-5.0, 0.0), (0.0, 1.0), 0.5, _pointwise, lambda g: g),
-    "sign": _Kind("score x", (-3.0, 3.0), (1, -1), 1.0, _pointwise, lambda g: g),
-    "ranking": _Kind("score difference x", (-3.0, 3.0), (1, -1), 1.0, _ranking, lambda g: g),
-    "classes": _Kind("logit of the true class x", (-6.0, 6.0), None, 0.0, _first_class, lambda g: g[:, 0]),
-    "box": _Kind("shift of the predicted box x", (-4.0, 4.0), None, 0.0, _shifted_box, lambda g: g[:, 0] + g[:, 2]),
-}
-
-# Losses whose scalar view is not the pointwise "regression" one. Losses not listed are
-# probed with each kind in turn (see ``loss_kind``), so new losses need no entry here.
-LOSS_KINDS = {
-    "poisson_nll_loss": "count",
-    "binary_cross_entropy_with_logits": "logit",
-    "sigmoid_focal_loss": "logit",
-    "binary_cross_entropy": "probability",
-    "kl_div": "log_probability",
-    "soft_margin_loss": "sign",
-    "hinge_embedding_loss": "sign",
-    "hinge": "sign",
-    "squared_hinge": "sign",
-    "margin_ranking_loss": "ranking",
-}
-
-_GRID_POINTS = 401
-_FOUND_KINDS: dict[str, str] = {}
-
-
-def _parameters(function: Callable[..., Any]) -> dict[str, inspect.Parameter]:
-    forward = getattr(function, "forward", function)
-    return dict(inspect.signature(forward).parameters)
-
-
-def _first_argument_grad(function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> np.ndarray:
-    """The gradient w.r.t. the first argument, whatever else ``function.wrt`` holds."""
-    grads = function.grad(*args, **kwargs)
-    if len(getattr(function, "wrt", ("input",))) == 1:
-        return np.asarray(grads)
-    first = next(iter(_parameters(function)))
-    return np.asarray(grads[function.wrt.index(first)])
-
-
-def _label(name: str, params: Mapping[str, Any]) -> str:
-    shown = ", ".join(f"{key}={value:g}" if isinstance(value, (int, float)) else f"{key}={value!r}" for key, value in params.items())
-    return f"{name}({shown})" if shown else name
-
-
-def _loss_view(function: Any, kind_name: str, target: float | None, params: dict[str, Any]) -> View:
-    kind = _KINDS[kind_name]
-    target = kind.default_target if target is None else target
-    if "reduction" in _parameters(function):
-        params = {**params, "reduction": "none"}
-
-    def value(x: np.ndarray) -> np.ndarray:
-        return np.asarray(function(*kind.arguments(np.asarray(x, dtype=np.float64), target), **params), dtype=np.float64)
-
-    def derivative(x: np.ndarray) -> np.ndarray:
-        args = kind.arguments(np.asarray(x, dtype=np.float64), target)
-        return kind.slope(_first_argument_grad(function, args, params))
-
-    shown = {key: val for key, val in params.items() if key != "reduction"}
-    if kind.target is not None:
-        shown = {"target": target, **shown}
-    grid = np.linspace(*kind.x, _GRID_POINTS)
-    return View(_label(function.name, shown), kind.xlabel, grid, value, derivative)
-
-
-def _probe(view: View) -> bool:
-    """True when the view gives finite per-point values and derivatives on a few points."""
-    x = np.linspace(view.x[0], view.x[-1], 5)
-    try:
-        y, dy = view.value(x), view.derivative(x)
-    except (TypeError, ValueError, NotImplementedError, IndexError):
-        return False
-    return y.shape == x.shape and dy.shape == x.shape and bool(np.all(np.isfinite(y)) and np.all(np.isfinite(dy)))
-
-
-def loss_kind(function: Any, **params: Any) -> str | None:
-    """The name of the 1-D view that fits a loss (a key of ``_KINDS``), or None if none does.
-
-    ``params``: values for parameters the loss requires (such as ``gaussian_nll_loss``'s ``var``).
-    """
-    if function.name in LOSS_KINDS:
-        return LOSS_KINDS[function.name]
-    if function.name in _FOUND_KINDS:
-        return _FOUND_KINDS[function.name]
-    for name in ("regression", "sign", "classes", "box"):
-        if _probe(_loss_view(function, name, None, params)):
-            _FOUND_KINDS[function.name] = name  # a loss's kind does not depend on parameter values
-            return name
-    return None
-
-
-def kind_of(name: str) -> _Kind:
-    """The 1-D view ``name`` (from ``loss_kind``): its x range, target range and labels."""
-    return _KINDS[name]
-
-
-def _resolve(function: Any) -> Any:
-    if isinstance(function, str):
-        for registry in (losses.REGISTRY, activations.REGISTRY):
-            if function in registry:
-                return registry[function]
-        raise ValueError(f"function must be a registered loss or activation name, got {function!r}")
-    return function
-
-
-def view(function: Any, *, target: float | None = None, **params: Any) -> View:
-    """``function`` (a Function or registry name) as a function of one scalar with its derivative.
-
-    Activations (and any elementwise function with ``.grad``): ``x -> f(x, **params)``.
-    Losses: ``x`` is the prediction (or logit, or box shift: see ``LOSS_KINDS``) for a fixed
-    ``target``; the value is the per-element loss (``reduction="none"``) and the derivative
-    its gradient w.r.t. ``x``. Raises ValueError for a loss with no 1-D view.
-    """
-    function = _resolve(function)
-    if losses.REGISTRY.get(getattr(function, "name", None)) is function:
-        kind = loss_kind(function, **params)
-        if kind is None:
-            raise ValueError(f"{function.name} has no view as a function of one scalar prediction")
-        return _loss_view(function, kind, target, params)
-    name = getattr(function, "name", getattr(function, "__name__", "f"))
-    if "dim" in _parameters(function):
-        raise ValueError(f"{name} acts along a dimension, not elementwise: it has no view as a function of one scalar")
-    return View(
-        _label(name, params),
-        "x",
-        np.linspace(-7.0, 7.0, _GRID_POINTS),
-        lambda x: np.asarray(function(np.asarray(x, dtype=np.float64), **params), dtype=np.float64),
-        lambda x: _first_argument_grad(function, (np.asarray(x, dtype=np.float64),), params).astype(np.float64),
-    )
-
-
-def find_kinks(derivative: Callable[[np.ndarray], np.ndarray], x: np.ndarray, *, refine: int = 64) -> np.ndarray:
-    """Where ``f'`` jumps (``f`` has a kink) between points of the grid ``x``.
-
-    A step of the sampled derivative larger than 2% of its range is refined ``refine``
-    times: a smooth derivative spreads the step over the sub-steps, a jump keeps it in
-    one. Returns the kinks' x positions (to within ``(x[1]-x[0]) / refine``).
-    """
-    dy = derivative(x)
-    steps = np.abs(np.diff(dy))
-    span = float(np.nanmax(dy) - np.nanmin(dy)) if dy.size else 0.0
-    candidates = np.flatnonzero(steps > 0.02 * span) if span > 0 else np.array([], dtype=int)
-    if candidates.size == 0:
-        return np.array([])
-    fractions = np.linspace(0.0, 1.0, refine + 1)
-    fine = x[candidates, None] + (x[candidates + 1] - x[candidates])[:, None] * fractions
-    fine_steps = np.abs(np.diff(derivative(fine.ravel()).reshape(fine.shape), axis=1))
-    biggest = np.argmax(fine_steps, axis=1)
-    rows = np.arange(candidates.size)
-    is_jump = fine_steps[rows, biggest] > 0.5 * steps[candidates]
-    positions = (fine[rows, biggest] + fine[rows, biggest + 1])[is_jump] / 2
-    # A kink exactly on a grid point shows up in both neighbouring intervals: merge them.
-    merged: list[list[float]] = []
-    for position in positions:
-        if merged and position - merged[-1][-1] <= 2 * (x[1] - x[0]):
-            merged[-1].append(position)
-        else:
-            merged.append([position])
-    return np.array([np.mean(group) for group in merged])
-
-
-def flat_spans(x: np.ndarray, dy: np.ndarray, fraction: float = FLAT_FRACTION) -> list[tuple[float, float]]:
-    """The regions touching either end of ``x`` where ``|f'| < fraction * max|f'|``."""
-    magnitude = np.abs(dy)
-    largest = float(np.nanmax(magnitude)) if magnitude.size else 0.0
-    if largest == 0:
-        return []
-    flat = magnitude < fraction * largest
-    spans = []
-    if flat.all():
-        return [(float(x[0]), float(x[-1]))]
-    if flat[0]:
-        spans.append((float(x[0]), float(x[int(np.argmin(flat)) - 1])))  # up to the last flat point
-    if flat[-1]:
-        spans.append((float(x[x.size - int(np.argmin(flat[::-1]))]), float(x[-1])))
-    return spans
 
 
 # --------------------------------------------------------------------------- f and f'
@@ -425,6 +422,13 @@ def _span_vertices(spans: Sequence[tuple[float, float]]) -> list[np.ndarray]:
     return [np.array([[lo, 0.0], [hi, 0.0], [hi, 1.0], [lo, 1.0]]) for lo, hi in spans]
 
 
+def _grid(name: str, x: Any) -> np.ndarray:
+    grid = np.asarray(x, dtype=np.float64)
+    if grid.ndim != 1 or grid.size < 2:
+        raise ValueError(f"{name} must be a 1-D grid of at least 2 points, got shape {grid.shape}")
+    return grid
+
+
 class FunctionPlot:
     """f (LOSS_COLOR) and f' (GRAD_COLOR), kinks as open circles and dotted lines, flat regions shaded.
 
@@ -433,6 +437,8 @@ class FunctionPlot:
 
     def __init__(self, axes: Sequence[Axes]) -> None:
         self.axes = list(axes)
+        if not 1 <= len(self.axes) <= 2:
+            raise ValueError(f"axes must be one Axes or two, got {len(self.axes)}")
         value_ax, grad_ax = self.axes[0], self.axes[-1]
         (self.value_line,) = value_ax.plot([], [], color=LOSS_COLOR, label="f(x)")
         (self.grad_line,) = grad_ax.plot([], [], color=GRAD_COLOR, label="f'(x)")
@@ -464,7 +470,7 @@ class FunctionPlot:
 
     def show(self, view: View, x: np.ndarray | None = None, kinks: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Draw ``view`` on grid ``x``; ``kinks=None`` finds them. Returns (x, f, f')."""
-        x = view.x if x is None else np.asarray(x, dtype=np.float64)
+        x = view.x if x is None else _grid("x", x)
         y, dy = view.value(x), view.derivative(x)
         kinks = find_kinks(view.derivative, x) if kinks is None else kinks
         self.update(x, y, dy, kinks, flat_spans(x, dy))
@@ -480,10 +486,20 @@ class FunctionPlot:
             value_ax.set_title(title)
             self.value_line.set_label(title)
             self.grad_line.set_label("derivative")
-            value_ax.legend(handles=[self.value_line, self.grad_line], loc="best")
+            legend_outside(value_ax, handles=[self.value_line, self.grad_line])
         else:
             value_ax.set_title(title, color=LOSS_COLOR)
             grad_ax.set_title("derivative d/dx", color=GRAD_COLOR)
+
+    def fit(self) -> None:
+        """Limits that hold the curves (the derivative's central part when it has a pole)."""
+        for ax in dict.fromkeys(self.axes):
+            ax.relim()
+            ax.autoscale_view()
+        grad_ax = self.axes[-1]
+        limits = central_limits(self.grad_line.get_ydata())
+        if grad_ax is not self.axes[0] and limits is not None:
+            grad_ax.set_ylim(*limits)
 
 
 def function_and_derivative(
@@ -495,12 +511,41 @@ def function_and_derivative(
     title: str | None = None,
     **params: Any,
 ) -> tuple[Figure, Any]:
-    """A loss or activation and its derivative: side by side (``ax`` None or a pair) or overlaid (one Axes).
+    """A loss or activation and its derivative, side by side or overlaid.
 
-    ``function``: a Function or registry name; ``params`` its parameters (and ``target``
-    for a loss, see ``view``). ``x``: the grid (default: the view's). ``kinks``: x positions
-    to mark; None finds them where the derivative jumps, ``()`` marks none. Regions where
-    the derivative vanishes towards the edges (saturation, no gradient) are shaded.
+    Kinks (where the derivative jumps) are marked; regions where the derivative vanishes
+    towards the edges (saturation, no gradient) are shaded.
+
+    Parameters
+    ----------
+    function : Function or str
+        A registered loss or activation, or its name.
+    x : array_like, optional
+        The grid (1-D, at least 2 points); default the view's.
+    ax : Axes or pair of Axes, optional
+        Two Axes: side by side; one Axes: overlaid; None: a new figure with two panels.
+    kinks : sequence of float, optional
+        Positions to mark; None finds them, ``()`` marks none.
+    title : str, optional
+        A title over the figure.
+    **params
+        The function's parameters, and ``target`` for a loss (see ``lossviz.views.view``).
+
+    Returns
+    -------
+    fig : Figure
+    ax : Axes or pair of Axes
+
+    Raises
+    ------
+    ValueError
+        For a function with no view, a grid that is not 1-D, or more than two Axes.
+
+    Examples
+    --------
+    >>> fig, (ax_f, ax_df) = function_and_derivative("relu")
+    >>> ax_f.lines[1].get_xdata()  # the kink, found where relu' jumps
+    array([0.])
     """
     fig, ax = _axes(ax, ncols=2)
     axes = list(ax) if isinstance(ax, (list, tuple, np.ndarray)) else [ax]
@@ -511,39 +556,78 @@ def function_and_derivative(
         plot.label(shown)
         if title is not None:
             fig.suptitle(title)
-        for each in axes:
-            each.relim()
-            each.autoscale_view()
+        plot.fit()
     return fig, ax
 
 
 def compare_losses(functions_or_curves: Any, x: Any = None, *, ax: Axes | None = None, **params: Any) -> tuple[Figure, Axes]:
-    """Several losses on one axis, each in its own colour.
+    """Several losses on one axis, each in its own colour, the legend beside the axes.
 
-    ``functions_or_curves``: Functions or registry names (each drawn through ``view`` with
-    the ``params`` its signature accepts, plus ``target``), or a mapping label -> (x, y).
+    Parameters
+    ----------
+    functions_or_curves : sequence of Function or str, or mapping of str to (x, y)
+        Losses (each drawn through ``lossviz.views.view`` with the ``params`` it takes,
+        plus ``target``) or ready curves.
+    x : array_like, optional
+        The grid (default: each view's own).
+    ax : Axes, optional
+    **params
+        Parameters, each passed to the losses that take it.
+
+    Returns
+    -------
+    fig : Figure
+    ax : Axes
+
+    Raises
+    ------
+    ValueError
+        For an empty selection, a curve whose x and y differ in length, or a loss
+        without a view.
+
+    Examples
+    --------
+    >>> fig, ax = compare_losses(["mse_loss", "l1_loss"], target=0.0)
+    >>> [line.get_label() for line in ax.lines]
+    ['mse_loss', 'l1_loss']
     """
-    fig, ax = _axes(ax)
     if isinstance(functions_or_curves, Mapping):
-        curves = {label: (np.asarray(cx), np.asarray(cy)) for label, (cx, cy) in functions_or_curves.items()}
-    else:
         curves = {}
+        for label, curve in functions_or_curves.items():
+            cx, cy = (np.asarray(part, dtype=np.float64) for part in curve)
+            if cx.shape != cy.shape or cx.ndim != 1:
+                raise ValueError(f"functions_or_curves[{label!r}] must be (x, y) of one length, got shapes {cx.shape} and {cy.shape}")
+            curves[label] = (cx, cy)
+        xlabel = None
+    else:
+        curves, xlabel = {}, None
         for function in functions_or_curves:
-            function = _resolve(function)
-            accepted = {key: value for key, value in params.items() if key in _parameters(function) or key == "target"}
+            accepted = {key: value for key, value in params.items() if key in parameters(function) or key == "target"}
             shown = view(function, **accepted)
-            grid = shown.x if x is None else np.asarray(x, dtype=np.float64)
-            curves[function.name] = (grid, shown.value(grid))
-            ax.set_xlabel(shown.xlabel)
+            grid = shown.x if x is None else _grid("x", x)
+            curves[shown.label.split("(")[0]] = (grid, shown.value(grid))
+            xlabel = shown.xlabel
+    if not curves:
+        raise ValueError("functions_or_curves must name at least one loss or curve")
+    fig, ax = _axes(ax)
     with style():
         for (label, (cx, cy)), color in zip(curves.items(), PALETTE * len(curves)):
             ax.plot(cx, cy, color=color, label=label)
+        if xlabel is not None:
+            ax.set_xlabel(xlabel)
         ax.set_ylabel("loss")
-        ax.legend()
+        legend_outside(ax)
     return fig, ax
 
 
 # --------------------------------------------------------------------------- training curves
+
+
+def _history(label: str, history: Any) -> np.ndarray:
+    values = np.asarray(history, dtype=np.float64)
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"histories[{label!r}] must be a non-empty 1-D sequence of losses, got shape {values.shape}")
+    return values
 
 
 class HistoryPlot:
@@ -553,7 +637,8 @@ class HistoryPlot:
         self.ax = ax
         self.lines: dict[str, Any] = {}
         if log:
-            ax.set_yscale("log")
+            log_ticks(ax)
+        integer_ticks(ax)
         ax.set_xlabel("step")
         ax.set_ylabel("loss")
 
@@ -563,7 +648,7 @@ class HistoryPlot:
 
     def update(self, histories: Mapping[str, Any]) -> None:
         for label, history in histories.items():
-            values = np.asarray(history, dtype=np.float64)
+            values = _history(label, history)
             if label not in self.lines:
                 color = LOSS_COLOR if not self.lines and len(histories) == 1 else PALETTE[len(self.lines) % len(PALETTE)]
                 (self.lines[label],) = self.ax.plot([], [], color=color, marker="." if values.size < 60 else None, label=label)
@@ -571,26 +656,71 @@ class HistoryPlot:
 
 
 def loss_history(histories: Mapping[str, Any], *, log: bool = False, ax: Axes | None = None) -> tuple[Figure, Axes]:
-    """Loss against step for several runs (``{label: losses}``), optionally on a log scale."""
+    """Loss against step for several runs, optionally on a log scale.
+
+    Parameters
+    ----------
+    histories : mapping of str to sequence of float
+        ``{label: losses}``, one non-empty 1-D sequence per run.
+    log : bool, default False
+        A log loss axis (ticks ``10⁻²``...).
+    ax : Axes, optional
+
+    Returns
+    -------
+    fig : Figure
+    ax : Axes
+
+    Raises
+    ------
+    ValueError
+        For no runs, or a run that is not a non-empty 1-D sequence.
+    TypeError
+        For ``histories`` that is not a mapping.
+
+    Examples
+    --------
+    >>> fig, ax = loss_history({"lr 0.1": [4.0, 1.0, 0.25]}, log=True)
+    >>> ax.lines[0].get_ydata()
+    array([4.  , 1.  , 0.25])
+    """
+    if not isinstance(histories, Mapping):
+        raise TypeError(f"histories must be a mapping {{label: losses}}, got {type(histories).__name__}")
+    if not histories:
+        raise ValueError("histories must hold at least one run")
+    checked = {label: _history(label, history) for label, history in histories.items()}
     fig, ax = _axes(ax)
     with style():
         plot = HistoryPlot(ax, log=log)
-        plot.update(histories)
+        plot.update(checked)
         ax.relim()
         ax.autoscale_view()
-        if len(histories) > 1:
-            ax.legend()
+        if len(checked) > 1:
+            legend_outside(ax)
     return fig, ax
 
 
 def _evaluate(function: Callable[[np.ndarray], Any], points: np.ndarray) -> np.ndarray:
     """``function`` at each point (one call per point: losses of a weight are not vectorised)."""
     with np.errstate(all="ignore"):
-        return np.array([float(function(point)) for point in points])
+        return np.array([float(np.asarray(function(point)).reshape(())) for point in points])
+
+
+def _path(path: Any, dim: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    if not isinstance(path, DescentPath):
+        raise TypeError(f"path must be a lossviz.descent.DescentPath, got {type(path).__name__}")
+    points, values = np.asarray(path.points, dtype=np.float64), np.asarray(path.losses, dtype=np.float64)
+    if dim == 1:
+        if points.size != values.size:
+            raise ValueError(f"path must be of one weight: {values.size} losses but points of shape {points.shape}")
+        points = points.reshape(values.size)
+    elif dim is not None and (points.ndim != 2 or points.shape[1] != dim):
+        raise ValueError(f"path must be of {dim} weights: points of shape (steps + 1, {dim}), got {points.shape}")
+    return points, values
 
 
 class DescentPlot:
-    """A 1-D loss curve (static) and a descent path on it (moving), with a status text."""
+    """A 1-D loss curve (static) and a descent path on it (moving)."""
 
     def __init__(self, ax: Axes, loss: Callable[[np.ndarray], Any], x: np.ndarray) -> None:
         self.ax = ax
@@ -598,41 +728,116 @@ class DescentPlot:
         ax.plot(x, self.curve, color=LOSS_COLOR, label="loss")
         (self.path,) = ax.plot([], [], "-o", color=GRAD_COLOR, markersize=4, linewidth=1, label="steps")
         (self.start,) = ax.plot([], [], "s", color="black", markersize=6, label="start")
-        self.status = ax.add_artist(Readout(0.03, 0.97, transform=ax.transAxes))
         ax.set_xlabel("w")
         ax.set_ylabel("loss")
 
     @property
     def artists(self) -> list[Any]:
-        return [self.path, self.start, self.status]
+        return [self.path, self.start]
 
-    def update(self, path: DescentPath) -> None:
-        points = np.asarray(path.points, dtype=np.float64).reshape(len(path.losses))
-        self.path.set_data(points, path.losses)
-        self.start.set_data(points[:1], path.losses[:1])
-        finite = path.losses[np.isfinite(path.losses)]
-        self.status.set_text("diverged" if path.diverged else f"final loss {finite[-1]:.4g} after {finite.size - 1} steps")
+    def update(self, path: DescentPath) -> str:
+        """Move the path; return a status line ("diverged", or the final loss)."""
+        points, values = _path(path, 1)
+        self.path.set_data(points, values)
+        self.start.set_data(points[:1], values[:1])
+        finite = values[np.isfinite(values)]
+        return "diverged" if path.diverged else f"final loss {_plain(finite[-1])} after {finite.size - 1} steps"
+
+
+def _plain(value: float, digits: int = 4) -> str:
+    """A number in plain decimals where they fit in a few characters (0.0123, 12.5), else 1.2e-07."""
+    value = float(value)
+    if value == 0 or not np.isfinite(value):
+        return f"{value:g}"
+    if 1e-4 <= abs(value) < 1e5:
+        decimals = max(digits - 1 - int(np.floor(np.log10(abs(value)))), 0)
+        text = f"{value:.{decimals}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{value:.{digits - 1}e}"
 
 
 def descent_path_1d(loss: Callable[[np.ndarray], Any], path: DescentPath, *, x: Any = None, ax: Axes | None = None) -> tuple[Figure, Axes]:
-    """The loss curve over ``x`` (default: the finite path points, padded) and the path's steps on it."""
-    fig, ax = _axes(ax)
-    points = np.asarray(path.points, dtype=np.float64).ravel()
+    """The loss curve of one weight and a descent path's steps on it.
+
+    Parameters
+    ----------
+    loss : callable
+        ``loss(w)`` for a weight ``w``.
+    path : DescentPath
+        Of one weight (``lossviz.descent.descend`` from a scalar start).
+    x : array_like, optional
+        The grid of weights (default: around the finite path points).
+    ax : Axes, optional
+
+    Returns
+    -------
+    fig : Figure
+    ax : Axes
+
+    Raises
+    ------
+    TypeError
+        When ``path`` is not a DescentPath or ``loss`` is not callable.
+    ValueError
+        For a path of several weights, or an ``x`` that is not a 1-D grid.
+
+    Examples
+    --------
+    >>> from lossviz.descent import descend
+    >>> path = descend(lambda w: float(w**2), lambda w: 2 * w, 2.0, lr=0.25, steps=3)
+    >>> fig, ax = descent_path_1d(lambda w: w**2, path)
+    >>> ax.lines[1].get_xdata()  # w <- w - 0.25 * 2 w halves w
+    array([2.  , 1.  , 0.5 , 0.25])
+    """
+    if not callable(loss):
+        raise TypeError(f"loss must be callable, got {type(loss).__name__}")
+    points, _ = _path(path, 1)
     if x is None:
         finite = points[np.isfinite(points)]
         reach = max(float(np.max(np.abs(finite))), 1e-3) * 1.2
         x = np.linspace(-reach, reach, 200)
+    grid = _grid("x", x)
+    fig, ax = _axes(ax)
     with style():
-        plot = DescentPlot(ax, loss, np.asarray(x, dtype=np.float64))
+        plot = DescentPlot(ax, loss, grid)
         plot.update(path)
-        ax.legend(loc="upper right")
+        legend_outside(ax)
     return fig, ax
 
 
 def descent_path_2d(loss: Callable[[np.ndarray], Any], path: DescentPath, *, ax: Axes | None = None) -> tuple[Figure, Axes]:
-    """Contours of a loss of two weights around the path, and the path's steps on them."""
+    """Contours of a loss of two weights around a descent path, and the path's steps.
+
+    Parameters
+    ----------
+    loss : callable
+        ``loss(w)`` for ``w`` of shape (2,).
+    path : DescentPath
+        Of two weights.
+    ax : Axes, optional
+
+    Returns
+    -------
+    fig : Figure
+    ax : Axes
+
+    Raises
+    ------
+    ValueError
+        For a path that is not of two weights.
+
+    Examples
+    --------
+    >>> from lossviz.descent import descend
+    >>> path = descend(lambda w: float(w @ w), lambda w: 2 * w, [1.0, 1.0], lr=0.25, steps=2)
+    >>> fig, ax = descent_path_2d(lambda w: w @ w, path)
+    >>> ax.lines[0].get_xdata()
+    array([1.  , 0.5 , 0.25])
+    """
+    if not callable(loss):
+        raise TypeError(f"loss must be callable, got {type(loss).__name__}")
+    points, _ = _path(path, 2)
     fig, ax = _axes(ax)
-    points = np.asarray(path.points, dtype=np.float64)
     finite = points[np.all(np.isfinite(points), axis=1)]
     low, high = finite.min(axis=0), finite.max(axis=0)
     pad = np.maximum(0.25 * (high - low), 0.5)
@@ -646,11 +851,26 @@ def descent_path_2d(loss: Callable[[np.ndarray], Any], path: DescentPath, *, ax:
         ax.plot(finite[:1, 0], finite[:1, 1], "s", color="black", markersize=6, label="start")
         ax.set_xlabel("$w_1$")
         ax.set_ylabel("$w_2$")
-        ax.legend(loc="upper right")
+        legend_outside(ax)
     return fig, ax
 
 
 # --------------------------------------------------------------------------- finite differences
+
+
+def _method_style(method: str, dtype: str) -> dict[str, Any]:
+    """How each curve of the V plot looks, so that none hides another.
+
+    float64 wide and pale, float32 thin and dashed on top of it (where truncation error
+    rules, the two coincide); complex step dotted with markers (it sits on the floor).
+    """
+    color = METHOD_COLORS.get(method, "black")
+    if method == "complex":
+        marker = "o" if dtype == "float64" else "s"
+        return {"color": color, "linestyle": ":", "marker": marker, "markersize": 3.5, "markevery": 2, "linewidth": 1.2, "zorder": 3}
+    if dtype == "float64":
+        return {"color": color, "linestyle": "-", "linewidth": 3.2, "alpha": 0.45, "zorder": 2}
+    return {"color": color, "linestyle": "--", "linewidth": 1.3, "zorder": 2.5}
 
 
 class ErrorPlot:
@@ -659,8 +879,7 @@ class ErrorPlot:
     def __init__(self, ax: Axes) -> None:
         self.ax = ax
         self.lines: dict[tuple[str, str], Any] = {}
-        ax.set_xscale("log")
-        ax.set_yscale("log")
+        log_ticks(ax, "x", "y")
         ax.set_xlabel("step h")
         ax.set_ylabel("relative error")
 
@@ -669,22 +888,52 @@ class ErrorPlot:
         return list(self.lines.values())
 
     def update(self, curve: FDErrorCurve) -> None:
+        if not isinstance(curve, FDErrorCurve):
+            raise TypeError(f"curve must be a lossviz.check.FDErrorCurve (from fd_error), got {type(curve).__name__}")
         for (method, dtype), errors in curve.errors.items():
             if (method, dtype) not in self.lines:
-                style_ = "-" if dtype == "float64" else "--"
-                (self.lines[method, dtype],) = self.ax.plot([], [], style_, color=METHOD_COLORS.get(method, "black"), label=f"{method} {dtype}")
+                (self.lines[method, dtype],) = self.ax.plot([], [], label=f"{method} {dtype}", **_method_style(method, dtype))
             self.lines[method, dtype].set_data(curve.steps, np.maximum(errors, ERROR_FLOOR))
 
 
 def error_vs_step(curve: FDErrorCurve, *, ax: Axes | None = None) -> tuple[Figure, Axes]:
-    """``lossviz.check.fd_error``'s curves on log-log axes; exact zeros drawn at ERROR_FLOOR."""
+    """``lossviz.check.fd_error``'s curves on log-log axes, every curve visible.
+
+    Each method has its colour; float64 is drawn wide and pale, float32 thin and dashed
+    over it, complex step dotted with markers; exact zeros are drawn at ``ERROR_FLOOR``.
+    The legend stands beside the axes.
+
+    Parameters
+    ----------
+    curve : FDErrorCurve
+    ax : Axes, optional
+
+    Returns
+    -------
+    fig : Figure
+    ax : Axes
+
+    Raises
+    ------
+    TypeError
+        When ``curve`` is not an FDErrorCurve.
+
+    Examples
+    --------
+    >>> from lossviz.check import fd_error
+    >>> fig, ax = error_vs_step(fd_error(np.sin, np.cos, 1.0))
+    >>> sorted(line.get_label() for line in ax.lines)[:2]
+    ['central float32', 'central float64']
+    """
+    if not isinstance(curve, FDErrorCurve):
+        raise TypeError(f"curve must be a lossviz.check.FDErrorCurve (from fd_error), got {type(curve).__name__}")
     fig, ax = _axes(ax)
     with style():
         plot = ErrorPlot(ax)
         plot.update(curve)
         ax.relim()
         ax.autoscale_view()
-        ax.legend(fontsize=7, ncols=2)
+        legend_outside(ax)
     return fig, ax
 
 
@@ -694,15 +943,48 @@ def error_vs_step(curve: FDErrorCurve, *, ax: Axes | None = None) -> tuple[Figur
 def decision_boundary(predict: Callable[[np.ndarray], Any], points: Any, labels: Any, *, ax: Axes | None = None) -> tuple[Figure, Axes]:
     """Regions a 2-D classifier assigns to each class, its boundary, and the labelled points.
 
-    ``predict``: (m, 2) points -> (m,) integer labels, or (m, C) scores whose argmax is the class.
-    ``points``: (n, 2); ``labels``: (n,) integers.
+    Parameters
+    ----------
+    predict : callable
+        (m, 2) points -> (m,) integer labels, or (m, C) scores whose argmax is the class.
+    points : array_like of shape (n, 2)
+    labels : array_like of shape (n,)
+        Non-negative integer classes, one per point.
+    ax : Axes, optional
+
+    Returns
+    -------
+    fig : Figure
+    ax : Axes
+
+    Raises
+    ------
+    ValueError
+        When ``points`` is not (n, 2) with n >= 1, ``labels`` is not (n,) non-negative
+        integers, or ``predict`` returns neither (m,) nor (m, C).
+
+    Examples
+    --------
+    >>> points = np.array([[-1.0, 0.0], [1.0, 0.0]])
+    >>> fig, ax = decision_boundary(lambda q: (q[:, 0] > 0).astype(int), points, [0, 1])
+    >>> np.unique(ax.collections[0].get_array()).tolist()
+    [0, 1]
     """
+    points = np.asarray(points, dtype=np.float64)
+    if points.ndim != 2 or points.shape[1] != 2 or points.shape[0] == 0:
+        raise ValueError(f"points must have shape (n, 2) with n >= 1, got {points.shape}")
+    labels = np.asarray(labels)
+    if labels.shape != (points.shape[0],):
+        raise ValueError(f"labels must have shape ({points.shape[0]},), one per point, got {labels.shape}")
+    if not np.issubdtype(labels.dtype, np.integer) or labels.dtype == bool or labels.min() < 0:
+        raise ValueError(f"labels must be non-negative integer classes, got dtype {labels.dtype} with minimum {labels.min()}")
     fig, ax = _axes(ax)
-    points, labels = np.asarray(points, dtype=np.float64), np.asarray(labels)
     low, high = points.min(axis=0), points.max(axis=0)
     pad = 0.1 * (high - low) + 1e-9
     mesh_x, mesh_y = np.meshgrid(np.linspace(low[0] - pad[0], high[0] + pad[0], 200), np.linspace(low[1] - pad[1], high[1] + pad[1], 200))
     predicted = np.asarray(predict(np.stack([mesh_x.ravel(), mesh_y.ravel()], axis=1)))
+    if predicted.shape[:1] != (mesh_x.size,) or predicted.ndim > 2:
+        raise ValueError(f"predict must return (m,) labels or (m, C) scores for m = {mesh_x.size} points, got shape {predicted.shape}")
     classes = predicted.argmax(axis=1) if predicted.ndim == 2 else predicted.astype(np.int64)
     classes = classes.reshape(mesh_x.shape)
     count = int(max(classes.max(), labels.max())) + 1
@@ -719,10 +1001,39 @@ def decision_boundary(predict: Callable[[np.ndarray], Any], points: Any, labels:
 BOX_LOSSES = ("iou_loss", "giou_loss", "diou_loss", "ciou_loss")
 
 
+def _box(name: str, box: Any) -> np.ndarray:
+    array = np.asarray(box, dtype=np.float64)
+    if array.shape != (4,):
+        raise ValueError(f"{name} must be one box (x1, y1, x2, y2) of shape (4,), got {array.shape}")
+    if not (array[2] >= array[0] and array[3] >= array[1]):
+        raise ValueError(f"{name} must have x2 >= x1 and y2 >= y1, got {array.tolist()}")
+    return array
+
+
 def box_losses(predicted: Any, target: Any) -> dict[str, float]:
-    """Each registered box loss (``BOX_LOSSES``) of one predicted box (4,) against one target (4,)."""
-    pair = np.asarray(predicted, dtype=np.float64).reshape(1, 4), np.asarray(target, dtype=np.float64).reshape(1, 4)
-    return {name: float(np.asarray(losses.REGISTRY[name](*pair)).reshape(-1)[0]) for name in BOX_LOSSES}
+    """Each box loss of ``BOX_LOSSES`` for one predicted box against one target box.
+
+    Parameters
+    ----------
+    predicted, target : array_like of shape (4,)
+        Boxes as (x1, y1, x2, y2) with x2 >= x1 and y2 >= y1.
+
+    Returns
+    -------
+    dict of str to float
+
+    Raises
+    ------
+    ValueError
+        For a box that is not of shape (4,) or whose corners are swapped.
+
+    Examples
+    --------
+    >>> box_losses([1, 1, 3, 2], [0, 0, 2, 2])["iou_loss"]  # overlap 1, union 5
+    0.8
+    """
+    pair = _box("predicted", predicted).reshape(1, 4), _box("target", target).reshape(1, 4)
+    return {name: round(float(np.asarray(losses.REGISTRY[name](*pair)).reshape(-1)[0]), 12) for name in BOX_LOSSES}
 
 
 def _corners(box: np.ndarray) -> tuple[tuple[float, float], float, float]:
@@ -730,7 +1041,7 @@ def _corners(box: np.ndarray) -> tuple[tuple[float, float], float, float]:
 
 
 class BoxesPlot:
-    """Target and predicted boxes (x1, y1, x2, y2), their enclosing box, centre distance, and the losses."""
+    """Target and predicted boxes (x1, y1, x2, y2), their enclosing box and centre distance."""
 
     def __init__(self, ax: Axes) -> None:
         self.ax = ax
@@ -738,15 +1049,15 @@ class BoxesPlot:
         self.predicted = ax.add_patch(Rectangle((0, 0), 0, 0, facecolor=LOSS_COLOR, alpha=0.25, edgecolor=LOSS_COLOR, linewidth=2, label="predicted"))
         self.enclosing = ax.add_patch(Rectangle((0, 0), 0, 0, fill=False, edgecolor=FLAT_COLOR, linestyle="--", linewidth=1, label="enclosing box"))
         (self.centres,) = ax.plot([], [], ":o", color=GRAD_COLOR, markersize=3, linewidth=1, label="centre distance")
-        self.values = ax.add_artist(Readout(1.03, 0.98, transform=ax.transAxes))
         ax.set_aspect("equal")
 
     @property
     def artists(self) -> list[Any]:
-        return [self.target, self.predicted, self.enclosing, self.centres, self.values]
+        return [self.target, self.predicted, self.enclosing, self.centres]
 
     def update(self, predicted: Any, target: Any) -> dict[str, float]:
-        predicted, target = np.asarray(predicted, dtype=np.float64), np.asarray(target, dtype=np.float64)
+        """Move the boxes; return ``box_losses(predicted, target)``."""
+        predicted, target = _box("predicted", predicted), _box("target", target)
         for patch, box in ((self.target, target), (self.predicted, predicted)):
             (x0, y0), width, height = _corners(box)
             patch.set_xy((x0, y0))
@@ -759,21 +1070,51 @@ class BoxesPlot:
         self.enclosing.set_height(height)
         centres = np.stack([(predicted[:2] + predicted[2:]) / 2, (target[:2] + target[2:]) / 2])
         self.centres.set_data(centres[:, 0], centres[:, 1])
-        values = box_losses(predicted, target)
-        self.values.set_text("\n".join(f"{name:9s} {value:6.3f}" for name, value in values.items()))
-        return values
+        return box_losses(predicted, target)
+
+
+def box_table(values: Mapping[str, float]) -> str:
+    """The box losses as aligned lines of text, ``name value``."""
+    return "\n".join(f"{name:9s} {value:6.3f}" for name, value in values.items())
 
 
 def boxes(predicted: Any, target: Any, *, ax: Axes | None = None) -> tuple[Figure, Axes]:
-    """A predicted and a target box (x1, y1, x2, y2) with the IoU/GIoU/DIoU/CIoU losses between them."""
+    """A predicted and a target box with the IoU/GIoU/DIoU/CIoU losses between them.
+
+    The losses are printed beside the axes, never over the boxes.
+
+    Parameters
+    ----------
+    predicted, target : array_like of shape (4,)
+        Boxes as (x1, y1, x2, y2).
+    ax : Axes, optional
+
+    Returns
+    -------
+    fig : Figure
+    ax : Axes
+
+    Raises
+    ------
+    ValueError
+        For a box that is not of shape (4,) or whose corners are swapped.
+
+    Examples
+    --------
+    >>> fig, ax = boxes([1, 1, 3, 2], [0, 0, 2, 2])
+    >>> ax.patches[1].get_width(), ax.patches[1].get_height()
+    (2.0, 1.0)
+    """
+    predicted, target = _box("predicted", predicted), _box("target", target)
     fig, ax = _axes(ax)
     with style():
         plot = BoxesPlot(ax)
-        plot.update(predicted, target)
-        corners = np.stack([np.asarray(predicted, dtype=np.float64), np.asarray(target, dtype=np.float64)])
+        values = plot.update(predicted, target)
+        ax.add_artist(Readout(1.03, 0.45, box_table(values), transform=ax.transAxes))
+        corners = np.stack([predicted, target])
         low, high = corners[:, :2].min(axis=0), corners[:, 2:].max(axis=0)
         pad = 0.15 * float(np.max(high - low))
         ax.set_xlim(low[0] - pad, high[0] + pad)
         ax.set_ylim(low[1] - pad, high[1] + pad)
-        ax.legend(loc="lower left", fontsize=7)
+        legend_outside(ax, fontsize=7)
     return fig, ax

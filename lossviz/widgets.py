@@ -1,45 +1,59 @@
 """Explorers: ipywidgets whose figure answers a slider at once.
 
-Each ``*_explorer(...)`` returns an ``Explorer``: a VBox of controls, an error message
-line and the figure as a PNG image (an ``ipywidgets.Image``, so it shows in JupyterLab
-without any matplotlib widget backend). ``explorer.figure`` is the matplotlib Figure and
-``explorer.update(**params)`` sets controls by name and redraws, exactly what moving a
-slider does, synchronously, so tests drive explorers without a browser.
+Each ``*_explorer(...)`` returns a ``lossviz.explorer.Explorer`` (controls, an error line
+and the figure as a PNG); ``explorer.update(name=value, ...)`` does what moving a control
+does. A slider event runs one way: the explorer asks ``lossviz.views`` for the numbers
+(which calls the loss in ``lossviz.losses``), and the ``lossviz.plot`` artists draw them.
 
-Why it is fast: a slider step changes the data of the existing artists (``set_data``),
-then only those artists are drawn over a cached image of everything else (blitting);
-the full figure is drawn again only when an axis' limits change. Limits follow the data
-with some slack (``rescale``) so that most steps keep them.
+Every explorer is self-contained: it checks its starting values as its sliders do
+(a ValueError naming the parameter for a value outside the range, a TypeError for a
+non-number), and the functions it is given keep the data they read when it was made
+(``lossviz.explorer.by_value``), so a later notebook cell cannot change or break it.
 
-Errors in an update are shown in the explorer (red text above the figure) and raised:
-a test sees the exception, a learner sees the message.
+Examples
+--------
+>>> explorer = loss_explorer("huber_loss", delta=2.0)
+>>> list(explorer.controls)
+['name', 'prediction', 'target', 'delta']
+>>> explorer.update(prediction=3.0)
+>>> explorer.figure.axes[1].lines[-1].get_ydata()  # Huber's slope is clipped at delta
+array([2.])
 """
 
 from __future__ import annotations
 
-import contextlib
-import html
+import functools
 import inspect
-import io
-import struct
-import zlib
-from dataclasses import dataclass, field
-from typing import Any, Callable, Hashable, Iterator, Mapping
+from typing import Any, Callable, Mapping
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import LogFormatter, LogLocator, NullFormatter
 from matplotlib.transforms import blended_transform_factory
 
-from . import activations, data, losses, plot
+from . import activations, data, losses, plot, views
 from .check import fd_error
-from .descent import METHODS, DescentPath, descend
+from .descent import METHODS, fit_line, run_descent
+from .explorer import Explorer, Scene, by_value, dropdown, figure, log_slider, readout, rescale, slider
+from .explorer import _on_grid as _grid_step
 
-FIGSIZE = (7.2, 2.8)
-DPI = 80  # 576 x 224 pixels: sharp enough in a notebook, small enough to draw in milliseconds
+__all__ = [
+    "Explorer",
+    "PARAMETER_RANGES",
+    "REQUIRED_DEFAULTS",
+    "CHOICES",
+    "LABELS",
+    "parameter_controls",
+    "explorable_losses",
+    "explorable_activations",
+    "loss_explorer",
+    "activation_explorer",
+    "descent_explorer",
+    "outlier_explorer",
+    "focal_explorer",
+    "softmax_explorer",
+    "box_explorer",
+    "finite_difference_explorer",
+]
 
 # Slider range (low, high) per parameter name; (function name, parameter) overrides.
 PARAMETER_RANGES: dict[Any, tuple[float, float]] = {
@@ -49,6 +63,10 @@ PARAMETER_RANGES: dict[Any, tuple[float, float]] = {
     "gamma": (0.0, 5.0),
     "alpha": (0.0, 3.0),
     ("sigmoid_focal_loss", "alpha"): (0.0, 1.0),
+    ("celu", "alpha"): (0.1, 3.0),  # celu divides by alpha
+    # rrelu needs lower <= upper: ranges that meet at 0.25 keep every pair valid.
+    ("rrelu", "lower"): (0.0, 0.25),
+    ("rrelu", "upper"): (0.25, 1.0),
     "label_smoothing": (0.0, 0.5),
     "quantile": (0.01, 0.99),
     "negative_slope": (0.0, 0.5),
@@ -66,287 +84,141 @@ PARAMETER_RANGES: dict[Any, tuple[float, float]] = {
 REQUIRED_DEFAULTS = {"weight": 0.25, "var": 1.0, "threshold": 1.0, "value": 0.0}
 CHOICES = {"approximate": ("none", "tanh")}
 
-
-# --------------------------------------------------------------------------- rendering
-
-
-def figure(ncols: int = 2, figsize: tuple[float, float] = FIGSIZE) -> tuple[Figure, Any]:
-    """A figure outside pyplot (so a notebook never shows it twice) in the course style."""
-    with plot.style():
-        fig = Figure(figsize=figsize, dpi=DPI)
-        FigureCanvasAgg(fig)
-        axes = fig.subplots(1, ncols)
-        # Fixed margins: a layout engine would run on every full draw.
-        fig.subplots_adjust(left=0.09, right=0.98, bottom=0.17, top=0.88, wspace=0.3)
-    return fig, axes
-
-
-def _nice(span: float) -> float:
-    """A tick step of 1, 2 or 5 times a power of ten, about a fifth of ``span``."""
-    raw = span / 5
-    power = 10.0 ** np.floor(np.log10(raw))
-    return float(power * min((m for m in (1, 2, 5, 10) if m * power >= raw), default=10))
-
-
-def rescale(ax: Axes) -> None:
-    """Fit the y limits to the data, but only when the data leave them or fill less than 30%.
-
-    Every change of limits forces a full redraw (~10x a blitted frame), so new limits get
-    20% slack on each side, rounded out to a tick step (whole decades on a log axis):
-    a slider step then usually keeps them.
-    """
-    ax.relim(visible_only=True)
-    low, high = ax.dataLim.intervaly
-    log = ax.get_yscale() == "log"
-    if log:
-        positive = ax.dataLim.intervaly[0] > 0
-        low, high = (np.log10(low), np.log10(high)) if positive else (np.nan, np.nan)
-    if not (np.isfinite(low) and np.isfinite(high)):
-        return
-    now = np.log10(ax.get_ylim()) if log else np.asarray(ax.get_ylim())
-    span = max(high - low, 1e-12 if not log else 1.0)
-    if now[0] <= low and high <= now[1] and span >= 0.3 * (now[1] - now[0]):
-        return
-    step = 1.0 if log else _nice(1.4 * span)
-    new = np.floor((low - 0.2 * span) / step) * step, np.ceil((high + 0.2 * span) / step) * step
-    ax.set_ylim(*(10.0 ** np.asarray(new) if log else new))
+# What each control is called on screen, and what its tooltip says.
+LABELS: dict[str, tuple[str, str]] = {
+    "prediction": ("prediction x", "the point marked on both curves"),
+    "input": ("input x", "the point marked on both curves"),
+    "target": ("target y", "what the prediction is compared with"),
+    "delta": ("delta δ", "where the quadratic part turns linear"),
+    "beta": ("beta β", "the width of the smooth part"),
+    "margin": ("margin", "how far past the boundary a score must be to cost nothing"),
+    "gamma": ("focusing γ", "how strongly confident, correct examples are down-weighted"),
+    "alpha": ("alpha α", "the weight of the positive class (focal) or the scale (elu, celu)"),
+    "label_smoothing": ("label smoothing ε", "the share of the target spread over all classes"),
+    "quantile": ("quantile τ", "under-prediction costs τ, over-prediction 1 - τ"),
+    "negative_slope": ("slope for x < 0", "leaky_relu's slope on the negative side"),
+    "lambd": ("threshold λ", "values within ±λ are shrunk to 0"),
+    "min_val": ("lower end", "hardtanh's lower clip"),
+    "max_val": ("upper end", "hardtanh's upper clip"),
+    "lower": ("lowest slope", "rrelu's smallest slope for x < 0"),
+    "upper": ("highest slope", "rrelu's largest slope for x < 0"),
+    "weight": ("slope a for x < 0", "prelu's learned slope"),
+    "var": ("variance σ²", "the predicted variance of the Gaussian"),
+    "threshold": ("threshold", "inputs at or below it are replaced"),
+    "value": ("replacement", "what inputs at or below the threshold become"),
+    "approximate": ("approximation", "exact erf, or the tanh formula"),
+    "lr": ("learning rate η", "the step: w ← w - η dL/dw"),
+    "momentum": ("momentum μ", "the share of the last step kept (0: plain descent)"),
+    "steps": ("steps", "how many updates"),
+    "start": ("start w₀", "the first weight"),
+    "method": ("method", "the update rule"),
+    "outlier_x": ("outlier x", "where the outlier sits along x"),
+    "outlier_y": ("outlier y", "how far the outlier is from the line"),
+    "z0": ("logit z₀", "the score of class 0"),
+    "z1": ("logit z₁", "the score of class 1"),
+    "z2": ("logit z₂", "the score of class 2"),
+    "temperature": ("temperature T", "the logits are divided by T"),
+    "cx": ("centre x", "the predicted box's centre"),
+    "cy": ("centre y", "the predicted box's centre"),
+    "width": ("width", "the predicted box's width"),
+    "height": ("height", "the predicted box's height"),
+    "function": ("function f", "whose derivative is estimated"),
+    "x0": ("point x₀", "where the derivative is estimated"),
+    "h": ("step h", "the finite-difference step"),
+}
 
 
-def plain_log_ticks(ax: Axes, *axes: str) -> None:
-    """Label log axes "1e-05" instead of with mathtext: a full redraw then takes half the time."""
-    for name in axes or ("y",):
-        axis = getattr(ax, f"{name}axis")
-        axis.set_major_formatter(LogFormatter(labelOnlyBase=True))
-        axis.set_minor_formatter(NullFormatter())
-        axis.set_major_locator(LogLocator(numticks=6))
+def _words(name: str) -> dict[str, str]:
+    label, tooltip = LABELS.get(name, (name.replace("_", " "), name))
+    return {"label": label, "tooltip": tooltip}
 
 
-def _chunk(tag: bytes, payload: bytes) -> bytes:
-    return struct.pack(">I", len(payload)) + tag + payload + struct.pack(">I", zlib.crc32(tag + payload))
-
-
-def png(canvas: FigureCanvasAgg) -> bytes:
-    """The canvas's RGBA pixels as a PNG file.
-
-    Written directly (rows unfiltered, zlib level 1): ~1 ms a frame, where Pillow's
-    encoder (adaptive row filters) takes ~5 ms. RGBA because dropping alpha would cost
-    a strided copy as long as the compression itself.
-    """
-    pixels = np.asarray(canvas.buffer_rgba())
-    height, width, _ = pixels.shape
-    rows = np.empty((height, 1 + 4 * width), dtype=np.uint8)
-    rows[:, 0] = 0  # filter type "none" for each row
-    rows[:, 1:] = pixels.reshape(height, -1)
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
-    idat = zlib.compress(rows, 1)
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
-
-
-class _Blitter:
-    """Draws a figure, redrawing only the moving artists over a cached background when it can."""
-
-    def __init__(self, figure: Figure) -> None:
-        self.figure = figure
-        self._key: Hashable = None
-        self._background: Any = None
-        self.full_draws = 0  # how often the background had to be drawn again (benchmarks report it)
-
-    def render(self, moving: list[Any], static_key: Hashable) -> bytes:
-        canvas = self.figure.canvas
-        for artist in moving:
-            artist.set_animated(True)  # left out of canvas.draw(): drawn below, over the background
-        key = (static_key, tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.figure.axes))
-        if key != self._key or self._background is None:
-            canvas.draw()
-            self.full_draws += 1
-            self._background = canvas.copy_from_bbox(self.figure.bbox)
-            self._key = key
-        else:
-            canvas.restore_region(self._background)
-        for artist in sorted(moving, key=lambda artist: artist.get_zorder()):
-            self.figure.draw_artist(artist)
-        return png(canvas)
-
-
-@dataclass
-class Scene:
-    """A figure and how to draw control values into it.
-
-    ``draw(**values)`` sets the data of the artists that ``moving()`` lists; ``static_key(values)``
-    changes whenever anything else must change (e.g. another loss is chosen).
-    """
-
-    figure: Figure
-    draw: Callable[..., None]
-    moving: Callable[[], list[Any]]
-    static_key: Callable[[dict[str, Any]], Hashable] = field(default=lambda values: None)
-
-
-def _range(control: widgets.Widget) -> tuple[float, float] | None:
-    if isinstance(control, widgets.FloatLogSlider):
-        return control.base**control.min, control.base**control.max
-    if isinstance(control, (widgets.FloatSlider, widgets.IntSlider)):
-        return control.min, control.max
-    return None
-
-
-class Explorer(widgets.VBox):
-    """Controls, an error line and the figure as a PNG; see the module docstring.
-
-    ``scene``: built once by ``make_scene()`` (called again by ``naive_png``).
-    ``controls_for(values)``: the controls to show for the current values (they may depend
-    on a choice, e.g. the loss's own parameters); called after every change.
-    """
-
-    def __init__(self, make_scene: Callable[[], Scene], controls_for: Callable[[dict[str, Any]], dict[str, widgets.Widget]]) -> None:
-        self._make_scene = make_scene
-        self.scene = make_scene()
-        self._controls_for = controls_for
-        self._blitter = _Blitter(self.scene.figure)
-        self._holding = False
-        self.controls: dict[str, widgets.Widget] = {}
-        self.message = widgets.HTML("")
-        self.image = widgets.Image(format="png")
-        self._panel = widgets.VBox()
-        super().__init__([self._panel, self.message, self.image])
-        self._show_controls(controls_for({}))
-        self.update()
-
-    @property
-    def figure(self) -> Figure:
-        return self.scene.figure
-
-    @property
-    def values(self) -> dict[str, Any]:
-        return {name: control.value for name, control in self.controls.items()}
-
-    def update(self, **params: Any) -> None:
-        """Set controls by name (a ValueError if outside a slider's range), then redraw."""
-        pending = dict(params)
-        with self._hold():
-            # Setting a choice (such as the loss) can bring new controls: set the rest on those.
-            for _ in range(2):
-                for name in [name for name in pending if name in self.controls]:
-                    _set(self.controls[name], name, pending.pop(name))
-                self._show_controls(self._controls_for(self.values))
-        if pending:
-            raise TypeError(f"no control named {', '.join(sorted(pending))}; the controls are {', '.join(self.controls)}")
-        self._redraw()
-
-    def naive_png(self, **params: Any) -> bytes:
-        """The same picture drawn the slow way: a new figure, drawn whole, saved as PNG (for benchmarks)."""
-        scene = self._make_scene()
-        scene.draw(**{**self.values, **params})
-        out = io.BytesIO()
-        scene.figure.savefig(out, format="png")
-        return out.getvalue()
-
-    @contextlib.contextmanager
-    def _hold(self) -> Iterator[None]:
-        self._holding = True
-        try:
-            yield
-        finally:
-            self._holding = False
-
-    def _show_controls(self, controls: dict[str, widgets.Widget]) -> None:
-        if list(controls.items()) == list(self.controls.items()):
-            return
-        for control in self.controls.values():
-            control.unobserve(self._changed, names="value")
-        for control in controls.values():
-            control.observe(self._changed, names="value")
-        self.controls = dict(controls)
-        self._panel.children = tuple(controls.values())
-
-    def _changed(self, change: Any) -> None:
-        if not self._holding:
-            self.update()
-
-    def _redraw(self) -> None:
-        values = self.values
-        try:
-            self.scene.draw(**values)
-            frame = self._blitter.render(self.scene.moving(), self.scene.static_key(values))
-        except Exception as error:
-            self.message.value = f'<pre style="color:#b00020;white-space:pre-wrap;margin:0">{html.escape(type(error).__name__)}: {html.escape(str(error))}</pre>'
-            raise
-        self.message.value = ""
-        self.image.value = frame
-
-
-def _set(control: widgets.Widget, name: str, value: Any) -> None:
-    bounds = _range(control)
-    if bounds is not None and not bounds[0] <= value <= bounds[1]:
-        raise ValueError(f"{name}={value!r} is outside the slider's range [{bounds[0]:g}, {bounds[1]:g}]")
-    control.value = value
-
-
-_LAYOUT = {"width": "460px"}
-_STYLE = {"description_width": "110px"}
-
-
-def slider(name: str, value: float, low: float, high: float, *, log: bool = False, integer: bool = False) -> widgets.Widget:
-    """A slider named ``name`` from ``low`` to ``high`` (100 steps, or decades in 20ths when ``log``)."""
-    common = {"description": name, "continuous_update": True, "layout": _LAYOUT, "style": _STYLE}
-    if integer:
-        return widgets.IntSlider(value=int(value), min=int(low), max=int(high), step=1, **common)
-    if log:
-        return widgets.FloatLogSlider(value=value, base=10, min=np.log10(low), max=np.log10(high), step=0.05, readout_format=".2e", **common)
-    return widgets.FloatSlider(value=value, min=low, max=high, step=(high - low) / 100, readout_format=".3g", **common)
-
-
-def dropdown(name: str, value: Any, options: Any) -> widgets.Dropdown:
-    return widgets.Dropdown(description=name, value=value, options=options, layout=_LAYOUT, style=_STYLE)
+def _readable(value: Any) -> str:
+    return plot._plain(value, 3) if isinstance(value, (float, np.floating)) else str(value)
 
 
 # --------------------------------------------------------------------------- loss and activation
 
 
-def parameter_controls(function: Any, skip: int, given: Mapping[str, Any]) -> dict[str, widgets.Widget]:
-    """Sliders (and choices) for ``function``'s parameters after its first ``skip`` arguments.
-
-    A parameter gets a slider when ``PARAMETER_RANGES`` has a range for its name that holds
-    its default (or its ``REQUIRED_DEFAULTS`` value); ``given`` overrides starting values.
-    """
-    controls: dict[str, widgets.Widget] = {}
-    for name, parameter in list(plot._parameters(function).items())[skip:]:
+def _parameter_specs(function: Any, given: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """name -> (start, range or choices) for each parameter of ``function``'s view that gets a control."""
+    specs: dict[str, tuple[Any, Any]] = {}
+    for name, parameter in views.parameters(function).items():
         default = REQUIRED_DEFAULTS.get(name) if parameter.default is inspect.Parameter.empty else parameter.default
-        start = given.get(name, default)
         if name in CHOICES and default in CHOICES[name]:
-            controls[name] = dropdown(name, start, CHOICES[name])
+            specs[name] = (given.get(name, default), CHOICES[name])
             continue
         bounds = PARAMETER_RANGES.get((function.name, name), PARAMETER_RANGES.get(name))
         numeric = isinstance(default, (int, float)) and not isinstance(default, bool)
         if bounds is not None and numeric and bounds[0] <= default <= bounds[1]:
-            controls[name] = slider(name, float(start), *bounds)
+            specs[name] = (given.get(name, float(default)), bounds)
+    return specs
+
+
+def parameter_controls(function: Any, given: Mapping[str, Any]) -> dict[str, widgets.Widget]:
+    """Sliders (and choices) for the parameters ``function``'s view leaves free.
+
+    A parameter gets a slider when ``PARAMETER_RANGES`` has a range for its name that holds
+    its default (or its ``REQUIRED_DEFAULTS`` value); ``given`` overrides starting values.
+
+    Parameters
+    ----------
+    function : Function
+        A loss or activation with a view.
+    given : mapping of str to value
+        Starting values.
+
+    Returns
+    -------
+    dict of str to Widget
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a starting value outside its range or not a number (named).
+
+    Examples
+    --------
+    >>> list(parameter_controls(losses.huber_loss, {"delta": 2.0}))
+    ['delta']
+    """
+    controls: dict[str, widgets.Widget] = {}
+    for name, (start, bounds) in _parameter_specs(function, given).items():
+        if isinstance(bounds[0], str):
+            controls[name] = dropdown(name, start, bounds, **_words(name))
+        else:
+            controls[name] = slider(name, start, *bounds, snap=name not in given, **_words(name))
     return controls
 
 
 def _required(function: Any) -> dict[str, Any]:
     return {
         name: REQUIRED_DEFAULTS[name]
-        for name, parameter in list(plot._parameters(function).items())[1:]
+        for name, parameter in views.parameters(function).items()
         if parameter.default is inspect.Parameter.empty and name in REQUIRED_DEFAULTS
     }
 
 
 def explorable_losses() -> list[str]:
-    """Registered losses that have a view as a function of one scalar prediction."""
-    return [name for name, function in losses.REGISTRY.items() if plot.loss_kind(function, **_required(function)) is not None]
+    """Registered losses with a view as a function of one scalar prediction, in the course's order.
+
+    Examples
+    --------
+    >>> explorable_losses()[:2]
+    ['mse_loss', 'l1_loss']
+    """
+    return views.viewable(losses.REGISTRY)
 
 
 def explorable_activations() -> list[str]:
-    """Registered elementwise activations (no ``dim``) whose view works with their default parameters."""
-    names = []
-    for name, function in activations.REGISTRY.items():
-        try:
-            shown = plot.view(function, **_required(function))
-        except ValueError:
-            continue  # softmax and the like act along a dimension
-        if plot._probe(shown):
-            names.append(name)
-    return names
+    """Registered elementwise activations (``softmax`` and the like act along a dimension).
+
+    Examples
+    --------
+    >>> "softmax" in explorable_activations(), "gelu" in explorable_activations()
+    (False, True)
+    """
+    return views.viewable(activations.REGISTRY)
 
 
 def _function_scene(registry: Mapping[str, Any], point: str) -> Scene:
@@ -355,32 +227,41 @@ def _function_scene(registry: Mapping[str, Any], point: str) -> Scene:
     drawing = plot.FunctionPlot(axes)
     (value_dot,) = axes[0].plot([], [], "o", color="black", markersize=6, zorder=4)
     (grad_dot,) = axes[1].plot([], [], "o", color="black", markersize=6, zorder=4)
-    readout = axes[0].add_artist(plot.Readout(0.03, 0.97, transform=axes[0].transAxes))
+    numbers = readout(fig)
 
     def draw(name: str, **values: Any) -> None:
         at = values.pop(point)
-        shown = plot.view(registry[name], **values)
+        shown = views.view(registry[name], **{**_required(registry[name]), **values})
         drawing.show(shown)
         if axes[0].get_title() != name:
             drawing.label(shown, title=name)
         y, dy = shown.value(np.array([at])), shown.derivative(np.array([at]))
         value_dot.set_data([at], y)
         grad_dot.set_data([at], dy)
-        settings = "  ".join(f"{key}={value:.3g}" if isinstance(value, float) else f"{key}={value}" for key, value in values.items())
-        readout.set_text(f"{settings}\nf({at:.3g}) = {y[0]:.4g}\nf'({at:.3g}) = {dy[0]:.4g}".lstrip("\n"))
+        rows = [(key, _readable(value)) for key, value in values.items()]
+        rows += [("", ""), ("x", _readable(at)), ("f(x)", _readable(y[0])), ("f'(x)", _readable(dy[0]))]
+        width = max(len(key) for key, _ in rows)
+        numbers.set_text("\n".join(f"{key:<{width}s} {value}".rstrip() for key, value in rows))
         for ax in axes:
             ax.set_xlim(shown.x[0], shown.x[-1])
             rescale(ax)
 
-    return Scene(fig, draw, lambda: [*drawing.artists, value_dot, grad_dot, readout], lambda values: values["name"])
+    return Scene(fig, draw, lambda: [*drawing.artists, value_dot, grad_dot, numbers], lambda values: values["name"])
 
 
 def _function_explorer(
-    registry: Mapping[str, Any], names: list[str], name: str, point: str, params: dict[str, Any], first_controls: Callable[[str, dict[str, Any]], dict[str, widgets.Widget]]
+    registry: Mapping[str, Any],
+    names: list[str],
+    name: str,
+    point: str,
+    params: dict[str, Any],
+    first_controls: Callable[[str, dict[str, Any]], dict[str, widgets.Widget]],
+    rows: int,
+    what: str,
 ) -> Explorer:
     if name not in names:
         raise ValueError(f"name must be one of {names}, got {name!r}")
-    chooser = dropdown("name", name, names)
+    chooser = dropdown("name", name, names, label=what, tooltip=f"which {what} (in the course's order)")
     per_name: dict[str, dict[str, widgets.Widget]] = {}
 
     def controls_for(values: dict[str, Any]) -> dict[str, widgets.Widget]:
@@ -390,49 +271,103 @@ def _function_explorer(
             per_name[chosen] = {"name": chooser, **first_controls(chosen, given)}
         return per_name[chosen]
 
-    explorer = Explorer(lambda: _function_scene(registry, point), controls_for)
+    explorer = Explorer(lambda: _function_scene(registry, point), controls_for, rows=rows, title=f"{what} explorer: {name}")
     unknown = set(params) - set(explorer.controls)
     if unknown:
         raise TypeError(f"{name} has no control named {', '.join(sorted(unknown))}; the controls are {', '.join(explorer.controls)}")
     return explorer
 
 
+def _loss_specs(function: Any) -> tuple[views.Kind, int]:
+    kind = views.kind_of(function)
+    return kind, 2 + (kind.target is not None) + len(_parameter_specs(function, {}))
+
+
 def loss_explorer(name: str = "huber_loss", **params: Any) -> Explorer:
     """A loss of one prediction for a fixed target, and its derivative, with the loss's own parameters.
 
-    Controls: ``name`` (any loss with a 1-D view, see ``explorable_losses``), ``prediction``
-    (a point marked on both curves), ``target`` (where the loss has one) and the loss's
-    parameters (delta, beta, margin, gamma, alpha, label_smoothing, quantile...).
-    ``params`` give starting values, e.g. ``loss_explorer("huber_loss", delta=2.0)``.
+    Parameters
+    ----------
+    name : str, default "huber_loss"
+        Any loss with a view (``explorable_losses()``, listed in the course's order).
+    **params
+        Starting values: ``prediction`` (the point marked on both curves), ``target``
+        (where the loss has one) and the loss's parameters (delta, beta, margin, gamma,
+        alpha, label_smoothing, quantile...).
+
+    Returns
+    -------
+    Explorer
+
+    Raises
+    ------
+    ValueError
+        For an unknown loss, or a starting value outside its slider's range.
+    TypeError
+        For a control the loss does not have, or a value that is not a number.
+
+    Examples
+    --------
+    >>> loss_explorer("huber_loss", delta=-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: delta=-1 is outside the slider's range [0.1, 3]
     """
 
     def first_controls(chosen: str, given: dict[str, Any]) -> dict[str, widgets.Widget]:
         function = losses.REGISTRY[chosen]
-        kind = plot.kind_of(plot.loss_kind(function, **_required(function)))
+        kind = views.kind_of(function)
         low, high = kind.x
-        controls = {"prediction": slider("prediction", given.get("prediction", low + 0.7 * (high - low)), low, high)}
-        skip = len(kind.arguments(np.zeros(1), kind.default_target))
+        step = _grid_step("prediction", low, low, high)
+        start = given.get("prediction", round(low + step * round(0.7 * (high - low) / step), 12))
+        controls = {"prediction": slider("prediction", start, low, high, **_words("prediction"))}
         if isinstance(kind.target, tuple) and len(kind.target) == 2 and isinstance(kind.target[0], float):
-            controls["target"] = slider("target", given.get("target", kind.default_target), *kind.target)
+            controls["target"] = slider("target", given.get("target", kind.default_target), *kind.target, **_words("target"))
         elif kind.target is not None:
-            controls["target"] = dropdown("target", given.get("target", int(kind.default_target)), kind.target)
-        return {**controls, **parameter_controls(function, skip, given)}
+            controls["target"] = dropdown("target", given.get("target", int(kind.default_target)), kind.target, **_words("target"))
+        return {**controls, **parameter_controls(function, given)}
 
-    return _function_explorer(losses.REGISTRY, explorable_losses(), name, "prediction", params, first_controls)
+    names = explorable_losses()
+    rows = max(_loss_specs(losses.REGISTRY[each])[1] for each in names)
+    return _function_explorer(losses.REGISTRY, names, name, "prediction", params, first_controls, rows, "loss")
 
 
 def activation_explorer(name: str = "sigmoid", **params: Any) -> Explorer:
     """An activation and its derivative with the saturated (flat) regions shaded, and its parameters.
 
-    Controls: ``name`` (see ``explorable_activations``), ``input`` (a point marked on both
-    curves) and the activation's parameters (negative_slope, alpha, beta, approximate...).
+    Parameters
+    ----------
+    name : str, default "sigmoid"
+        Any elementwise activation (``explorable_activations()``).
+    **params
+        Starting values: ``input`` (the point marked on both curves) and the activation's
+        parameters (negative_slope, alpha, beta, approximate...).
+
+    Returns
+    -------
+    Explorer
+
+    Raises
+    ------
+    ValueError
+        For an unknown activation, or a starting value outside its slider's range.
+    TypeError
+        For a control the activation does not have.
+
+    Examples
+    --------
+    >>> explorer = activation_explorer("leaky_relu", negative_slope=0.2, input=-1.0)
+    >>> explorer.figure.axes[0].lines[-1].get_ydata()
+    array([-0.2])
     """
 
     def first_controls(chosen: str, given: dict[str, Any]) -> dict[str, widgets.Widget]:
         function = activations.REGISTRY[chosen]
-        return {"input": slider("input", given.get("input", 1.0), -7.0, 7.0), **parameter_controls(function, 1, given)}
+        return {"input": slider("input", given.get("input", 1.0), -7.0, 7.0, **_words("input")), **parameter_controls(function, given)}
 
-    return _function_explorer(activations.REGISTRY, explorable_activations(), name, "input", params, first_controls)
+    names = explorable_activations()
+    rows = 2 + max(len(_parameter_specs(activations.REGISTRY[each], {})) for each in names)
+    return _function_explorer(activations.REGISTRY, names, name, "input", params, first_controls, rows, "activation")
 
 
 # --------------------------------------------------------------------------- gradient descent
@@ -448,9 +383,10 @@ def _squared_weight_grad(w: np.ndarray) -> np.ndarray:
 
 
 def descent_explorer(
-    loss: Callable[[np.ndarray], Any] | None = None,
-    grad: Callable[[np.ndarray], Any] | None = None,
+    loss: Callable[..., Any] | None = None,
+    grad: Callable[..., Any] | None = None,
     *,
+    data: Mapping[str, Any] | None = None,
     lr: float = 0.1,
     momentum: float = 0.0,
     steps: int = 20,
@@ -459,29 +395,67 @@ def descent_explorer(
 ) -> Explorer:
     """Gradient descent on a loss of one weight: the path on the curve and the loss history.
 
-    ``loss``/``grad``: a loss of one weight and its derivative (default ``mse_loss(w, 0)``,
-    where lr 0.01 is too small, 0.1-0.9 good and > 1 divergent). ``method``: one of
-    ``lossviz.descent.METHODS``; a positive ``momentum`` with ``"sgd"`` is torch's SGD with momentum.
+    Parameters
+    ----------
+    loss, grad : callable, optional
+        A loss of one weight and its derivative, ``loss(w, **data)``; default
+        ``mse_loss(w, 0)``, where lr 0.01 is too small, 0.1-0.9 good and > 1 divergent.
+        They keep the values of the globals they read as they are now (see
+        ``lossviz.explorer.by_value``): a later cell that rebinds them changes nothing here.
+    data : mapping of str to value, optional
+        The loss's data passed by keyword and copied now: ``def loss(w, x)`` with
+        ``data={"x": x}``; the plainest way to make clear what the loss depends on.
+    lr : float, default 0.1
+        Learning rate in [0.001, 2].
+    momentum : float, default 0
+        In [0, 0.99]; with ``"sgd"`` it is torch's SGD with momentum.
+    steps : int, default 20
+        A whole number in [1, 100].
+    start : float, default 2
+        The first weight, in [-3, 3].
+    method : {"sgd", "momentum", "adam"}
+
+    Returns
+    -------
+    Explorer
+
+    Raises
+    ------
+    ValueError
+        For a value outside its slider's range or not finite, or an unknown method.
+    TypeError
+        For only one of loss and grad, or a non-number.
+
+    Examples
+    --------
+    >>> explorer = descent_explorer(lr=0.25, steps=3)
+    >>> explorer.figure.axes[0].lines[1].get_xdata()  # w <- w - 0.25 * 2 w halves w
+    array([2.  , 1.  , 0.5 , 0.25])
+    >>> descent_explorer(steps=10**9)
+    Traceback (most recent call last):
+    ...
+    ValueError: steps=1e+09 is outside the slider's range [1, 100]
     """
     if (loss is None) != (grad is None):
         raise TypeError("pass both loss and grad, or neither (for the default mse_loss(w, 0))")
-    loss = loss or _squared_weight
-    grad = grad or _squared_weight_grad
+    if loss is None:
+        loss, grad = _squared_weight, _squared_weight_grad
+    elif not (callable(loss) and callable(grad)):
+        raise TypeError("loss and grad must be callable")
+    loss, grad = by_value(loss), by_value(grad)
+    if data is not None:
+        if not isinstance(data, Mapping):
+            raise TypeError(f"data must be a mapping of keyword arguments, got {type(data).__name__}")
+        frozen = {key: np.array(value, copy=True) if isinstance(value, np.ndarray) else value for key, value in data.items()}
+        loss, grad = functools.partial(loss, **frozen), functools.partial(grad, **frozen)
     controls = {
-        "lr": slider("lr", lr, 1e-3, 2.0, log=True),
-        "momentum": slider("momentum", momentum, 0.0, 0.99),
-        "steps": slider("steps", steps, 1, 100, integer=True),
-        "start": slider("start", start, -3.0, 3.0),
-        "method": dropdown("method", method, METHODS),
+        "lr": log_slider("lr", lr, 1e-3, 2.0, **_words("lr")),
+        "momentum": slider("momentum", momentum, 0.0, 0.99, **_words("momentum")),
+        "steps": slider("steps", steps, 1, 100, integer=True, **_words("steps")),
+        "start": slider("start", start, -3.0, 3.0, **_words("start")),
+        "method": dropdown("method", method, METHODS, **_words("method")),
     }
-    return Explorer(lambda: _descent_scene(loss, grad), lambda values: controls)
-
-
-def run_descent(loss: Callable[..., Any], grad: Callable[..., Any], *, lr: float, momentum: float, steps: int, start: float, method: str) -> DescentPath:
-    """``lossviz.descent.descend`` with torch's convention: "sgd" with momentum > 0 is momentum SGD."""
-    if method == "sgd" and momentum > 0:
-        method = "momentum"
-    return descend(loss, grad, np.float64(start), lr=lr, steps=steps, method=method, momentum=momentum)
+    return Explorer(lambda: _descent_scene(loss, grad), lambda values: controls, title="gradient descent explorer")
 
 
 def _descent_scene(loss: Callable[..., Any], grad: Callable[..., Any]) -> Scene:
@@ -495,63 +469,37 @@ def _descent_scene(loss: Callable[..., Any], grad: Callable[..., Any]) -> Scene:
     history_ax.set_title("loss history")
     # Fixed limits: twelve decades below the curve's top hold a converging run, and a
     # diverging one leaves through the top (the status says so) without a full redraw.
-    history_ax.set_ylim(high * 1e-11, high * 10)
-    plain_log_ticks(history_ax)
-    setting = history_ax.add_artist(plot.Readout(0.03, 0.97, transform=history_ax.transAxes))
+    history_ax.set_ylim(max(high, 1e-300) * 1e-11, max(high, 1e-300) * 10)
+    status = readout(fig)
 
     def draw(lr: float, momentum: float, steps: int, start: float, method: str) -> None:
         path = run_descent(loss, grad, lr=lr, momentum=momentum, steps=steps, start=start, method=method)
-        path_plot.update(path)
-        setting.set_text(f"{method}, lr={lr:.3g}" + (f", momentum={momentum:.2g}" if method != "adam" and momentum else ""))
+        outcome = path_plot.update(path)
         history.update({"loss": path.losses})
+        lines = [f"method   {method}", f"lr       {_readable(lr)}"]
+        if method != "adam" and momentum:
+            lines.append(f"momentum {_readable(momentum)}")
+        status.set_text("\n".join([*lines, "", *outcome.replace(" after", "\nafter").split("\n")]))
         # Round the step axis up to 10, 20, 50 or 100 so that most steps of the slider keep it.
         history_ax.set_xlim(0, next(limit for limit in (10, 20, 50, 100, steps) if limit >= steps))
 
-    return Scene(fig, draw, lambda: [*path_plot.artists, *history.artists, setting])
+    return Scene(fig, draw, lambda: [*path_plot.artists, *history.artists, status])
 
 
 # --------------------------------------------------------------------------- outliers
-
-
-def fit_line(
-    loss: Any, x: np.ndarray, y: np.ndarray, *, start: tuple[float, float] | None = None, iterations: int = 200, **params: Any
-) -> tuple[float, float]:
-    """The line ``slope * x + intercept`` minimising ``sum loss(prediction, y)``, by reweighted least squares.
-
-    Each round solves weighted least squares with weights ``psi(r) / r``, ``psi`` the loss's
-    derivative (its ``.grad``) at residual ``r``: 2 for MSE, ``1/|r|`` for L1, ``min(1, delta/|r|)``
-    for Huber. This converges for convex losses whose ``psi(r)/r`` falls with ``|r|``.
-    ``start``: a (slope, intercept) to begin from (the last fit, while a slider moves);
-    default the least-squares line.
-    """
-    design = np.stack([x, np.ones_like(x)], axis=1)
-    theta = np.linalg.lstsq(design, y, rcond=None)[0] if start is None else np.array(start, dtype=np.float64)
-    floor = 1e-9 * (1.0 + float(np.max(np.abs(y))))  # L1's weight 1/|r| is unbounded at r = 0
-    for _ in range(iterations):
-        residual = design @ theta - y
-        residual = np.where(np.abs(residual) < floor, np.where(residual < 0, -floor, floor), residual)
-        weights = loss.grad(y + residual, y, reduction="none", **params) / residual
-        weighted = design * weights[:, None]
-        new = np.linalg.solve(design.T @ weighted, weighted.T @ y)
-        change = float(np.max(np.abs(new - theta)))
-        theta = new
-        if change <= 1e-12 * (1.0 + float(np.max(np.abs(theta)))):
-            break
-    return float(theta[0]), float(theta[1])
 
 
 OUTLIER_LOSSES = {"mse_loss": "#ff7f0e", "l1_loss": "#2ca02c", "huber_loss": "#9467bd"}
 
 
 def _outlier_scene() -> Scene:
-    fig, ax = figure(1, (6.0, 3.0))
-    fig.subplots_adjust(left=0.09, right=0.7, bottom=0.15, top=0.9)
+    fig, ax = figure(1)
     x, y = data.line(20, seed=0)
     ax.scatter(x, y, color="black", s=12, label="data")
     (outlier,) = ax.plot([], [], "o", color=plot.GRAD_COLOR, markersize=8, label="outlier")
     grid = np.array([-0.05, 1.05])
     lines = {name: ax.plot([], [], color=color, label=name)[0] for name, color in OUTLIER_LOSSES.items()}
-    readout = ax.add_artist(plot.Readout(1.03, 0.45, transform=ax.transAxes))
+    slopes = readout(fig, 0.4)
     ax.set_xlim(-0.05, 1.05)
     ax.set_ylim(-3.0, 13.0)
     ax.set_xlabel("x")
@@ -563,26 +511,51 @@ def _outlier_scene() -> Scene:
     def draw(outlier_x: float, outlier_y: float, delta: float) -> None:
         xs, ys = np.append(x, outlier_x), np.append(y, outlier_y)
         outlier.set_data([outlier_x], [outlier_y])
-        rows = []
+        rows = ["slope of the fit"]
         for name, line in lines.items():
             params = {"delta": delta} if name == "huber_loss" else {}
             # Start from the previous fit: one slider step moves the optimum a little.
             fits[name] = slope, intercept = fit_line(losses.REGISTRY[name], xs, ys, start=fits.get(name), **params)
             line.set_data(grid, slope * grid + intercept)
-            rows.append(f"{name:10s} slope {slope:5.2f}")
-        readout.set_text("\n".join(rows))
+            rows.append(f"{name:10s} {slope:5.2f}")
+        slopes.set_text("\n".join(rows))
 
-    return Scene(fig, draw, lambda: [outlier, *lines.values(), readout])
+    return Scene(fig, draw, lambda: [outlier, *lines.values(), slopes])
 
 
-def outlier_explorer() -> Explorer:
-    """Twenty points near y = 2x + 1 and one outlier you move: lines fitted under MSE, MAE (l1_loss) and Huber."""
+def outlier_explorer(*, outlier_x: float = 0.9, outlier_y: float = 10.0, delta: float = 1.0) -> Explorer:
+    """Twenty points near y = 2x + 1 and one outlier you move: lines fitted under MSE, MAE (l1_loss) and Huber.
+
+    Parameters
+    ----------
+    outlier_x : float, default 0.9
+        In [0, 1].
+    outlier_y : float, default 10
+        In [-2, 12].
+    delta : float, default 1
+        Huber's delta, in [0.1, 3].
+
+    Returns
+    -------
+    Explorer
+
+    Raises
+    ------
+    ValueError
+        For a value outside its slider's range.
+
+    Examples
+    --------
+    >>> explorer = outlier_explorer(outlier_y=3.0)
+    >>> sorted(explorer.controls)
+    ['delta', 'outlier_x', 'outlier_y']
+    """
     controls = {
-        "outlier_x": slider("outlier_x", 0.9, 0.0, 1.0),
-        "outlier_y": slider("outlier_y", 10.0, -2.0, 12.0),
-        "delta": slider("delta", 1.0, 0.1, 3.0),
+        "outlier_x": slider("outlier_x", outlier_x, 0.0, 1.0, **_words("outlier_x")),
+        "outlier_y": slider("outlier_y", outlier_y, -2.0, 12.0, **_words("outlier_y")),
+        "delta": slider("delta", delta, 0.1, 3.0, **_words("delta")),
     }
-    return Explorer(_outlier_scene, lambda values: controls)
+    return Explorer(_outlier_scene, lambda values: controls, title="outlier explorer")
 
 
 # --------------------------------------------------------------------------- focal loss
@@ -603,7 +576,7 @@ def _focal_scene() -> Scene:
     grad_ax.set_xlabel("probability of the true class $p_t$")
     loss_ax.set_title("loss", color=plot.LOSS_COLOR)
     grad_ax.set_title("derivative w.r.t. the logit", color=plot.GRAD_COLOR)
-    loss_ax.legend(loc="upper right")
+    grad_ax.legend(handles=[loss_ax.lines[0], focal_line, focal_grad], loc="upper left", bbox_to_anchor=(1.02, 1.0))
     for ax in (loss_ax, grad_ax):
         ax.set_xlim(0, 1)
 
@@ -616,10 +589,32 @@ def _focal_scene() -> Scene:
     return Scene(fig, draw, lambda: [focal_line, focal_grad])
 
 
-def focal_explorer() -> Explorer:
-    """Focal loss (``sigmoid_focal_loss``, target 1) against cross-entropy: gamma down-weights easy examples."""
-    controls = {"gamma": slider("gamma", 2.0, 0.0, 5.0), "alpha": slider("alpha", 0.25, 0.0, 1.0)}
-    return Explorer(_focal_scene, lambda values: controls)
+def focal_explorer(*, gamma: float = 2.0, alpha: float = 0.25) -> Explorer:
+    """Focal loss (``sigmoid_focal_loss``, target 1) against cross-entropy: gamma down-weights easy examples.
+
+    Parameters
+    ----------
+    gamma : float, default 2
+        In [0, 5].
+    alpha : float, default 0.25
+        In [0, 1].
+
+    Returns
+    -------
+    Explorer
+
+    Raises
+    ------
+    ValueError
+        For a value outside its slider's range.
+
+    Examples
+    --------
+    >>> focal_explorer(gamma=0.0).controls["gamma"].value
+    0.0
+    """
+    controls = {"gamma": slider("gamma", gamma, 0.0, 5.0, **_words("gamma")), "alpha": slider("alpha", alpha, 0.0, 1.0, **_words("alpha"))}
+    return Explorer(_focal_scene, lambda values: controls, title="focal loss explorer")
 
 
 # --------------------------------------------------------------------------- softmax
@@ -638,9 +633,9 @@ def _softmax_scene() -> Scene:
     grad_ax.axhline(0, color="black", linewidth=0.6)
     for ax in (prob_ax, grad_ax):
         ax.set_xticks(classes, [f"class {k}" for k in classes])
-    prob_ax.set_ylabel("softmax(z / T)")
+    prob_ax.set_title("softmax(z / T)")
     grad_ax.set_title("d cross-entropy / d z", color=plot.GRAD_COLOR)
-    readout = prob_ax.add_artist(plot.Readout(0.03, 0.97, transform=prob_ax.transAxes))
+    numbers = readout(fig)
     softmax = activations.REGISTRY["softmax"]
     cross_entropy = losses.REGISTRY["cross_entropy"]
 
@@ -655,22 +650,48 @@ def _softmax_scene() -> Scene:
             bar.set_linewidth(2.5 if k == target else 0.5)
         for bar, height in zip(grad_bars, slope):
             bar.set_height(height)
-        readout.set_text(f"T = {temperature:.3g}\ncross-entropy = {float(cross_entropy(scaled, label)):.4f}")
+        numbers.set_text(f"T = {_readable(temperature)}\ncross-entropy\n  = {float(cross_entropy(scaled, label)):.4f}")
         rescale(grad_ax)
 
-    return Scene(fig, draw, lambda: [*prob_bars, *grad_bars, readout])
+    return Scene(fig, draw, lambda: [*prob_bars, *grad_bars, numbers])
 
 
-def softmax_explorer() -> Explorer:
-    """Three logits and a temperature: softmax probabilities, cross-entropy and its gradient (p - onehot) / T."""
+def softmax_explorer(*, z0: float = 2.0, z1: float = 1.0, z2: float = 0.1, temperature: float = 1.0, target: int = 0) -> Explorer:
+    """Three logits and a temperature: softmax probabilities, cross-entropy and its gradient (p - onehot) / T.
+
+    Parameters
+    ----------
+    z0, z1, z2 : float
+        Logits in [-4, 4].
+    temperature : float, default 1
+        In [0.1, 10].
+    target : int, default 0
+        The true class, 0, 1 or 2.
+
+    Returns
+    -------
+    Explorer
+
+    Raises
+    ------
+    ValueError
+        For a value outside its slider's range or a class that does not exist.
+
+    Examples
+    --------
+    >>> softmax_explorer(target=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: target must be one of (0, 1, 2), got 3
+    """
     controls = {
-        "z0": slider("z0", 2.0, -4.0, 4.0),
-        "z1": slider("z1", 1.0, -4.0, 4.0),
-        "z2": slider("z2", 0.1, -4.0, 4.0),
-        "temperature": slider("temperature", 1.0, 0.1, 10.0, log=True),
-        "target": dropdown("target", 0, list(range(CLASSES))),
+        "z0": slider("z0", z0, -4.0, 4.0, **_words("z0")),
+        "z1": slider("z1", z1, -4.0, 4.0, **_words("z1")),
+        "z2": slider("z2", z2, -4.0, 4.0, **_words("z2")),
+        "temperature": log_slider("temperature", temperature, 0.1, 10.0, **_words("temperature")),
+        "target": dropdown("target", target, list(range(CLASSES)), label="true class", tooltip="the class the cross-entropy rewards"),
     }
-    return Explorer(_softmax_scene, lambda values: controls)
+    return Explorer(_softmax_scene, lambda values: controls, title="softmax explorer")
 
 
 # --------------------------------------------------------------------------- boxes
@@ -680,33 +701,63 @@ BOX_EXPLORER_TARGET = np.array([1.0, 1.0, 3.0, 3.0])
 
 
 def predicted_box(cx: float, cy: float, width: float, height: float) -> np.ndarray:
-    """(x1, y1, x2, y2) of the box with centre (cx, cy) and the given size."""
+    """(x1, y1, x2, y2) of the box with centre (cx, cy) and the given size.
+
+    Examples
+    --------
+    >>> predicted_box(2.0, 2.0, 2.0, 1.0)
+    array([1. , 1.5, 3. , 2.5])
+    """
     return np.array([cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2])
 
 
 def _box_scene() -> Scene:
-    fig, ax = figure(1, (5.4, 3.2))
-    fig.subplots_adjust(left=0.1, right=0.62, bottom=0.12, top=0.95)
+    fig, ax = figure(1, height=3.6, right=0.42)
     drawing = plot.BoxesPlot(ax)
     ax.set_xlim(-2.0, 6.0)
     ax.set_ylim(-1.5, 5.5)
-    ax.legend(loc="lower left", bbox_to_anchor=(1.0, 0.0), fontsize=7)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.05, 1.0), fontsize=7)
+    numbers = readout(fig, 0.45, x=0.5)
 
     def draw(cx: float, cy: float, width: float, height: float) -> None:
-        drawing.update(predicted_box(cx, cy, width, height), BOX_EXPLORER_TARGET)
+        numbers.set_text(plot.box_table(drawing.update(predicted_box(cx, cy, width, height), BOX_EXPLORER_TARGET)))
 
-    return Scene(fig, draw, lambda: drawing.artists)
+    return Scene(fig, draw, lambda: [*drawing.artists, numbers])
 
 
-def box_explorer() -> Explorer:
-    """Move and resize a predicted box against a fixed target: IoU, GIoU, DIoU and CIoU losses."""
+def box_explorer(*, cx: float = 2.8, cy: float = 2.5, width: float = 2.0, height: float = 1.5) -> Explorer:
+    """Move and resize a predicted box against a fixed target: IoU, GIoU, DIoU and CIoU losses.
+
+    Parameters
+    ----------
+    cx, cy : float
+        The centre, each in [-1, 5].
+    width, height : float
+        Each in [0.2, 4].
+
+    Returns
+    -------
+    Explorer
+
+    Raises
+    ------
+    ValueError
+        For a value outside its slider's range.
+
+    Examples
+    --------
+    >>> box_explorer(width=0.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: width=0 is outside the slider's range [0.2, 4]
+    """
     controls = {
-        "cx": slider("cx", 2.8, -1.0, 5.0),
-        "cy": slider("cy", 2.5, -1.0, 5.0),
-        "width": slider("width", 2.0, 0.2, 4.0),
-        "height": slider("height", 1.5, 0.2, 4.0),
+        "cx": slider("cx", cx, -1.0, 5.0, **_words("cx")),
+        "cy": slider("cy", cy, -1.0, 5.0, **_words("cy")),
+        "width": slider("width", width, 0.2, 4.0, **_words("width")),
+        "height": slider("height", height, 0.2, 4.0, **_words("height")),
     }
-    return Explorer(_box_scene, lambda values: controls)
+    return Explorer(_box_scene, lambda values: controls, title="box loss explorer")
 
 
 # --------------------------------------------------------------------------- finite differences
@@ -720,16 +771,14 @@ FD_FUNCTIONS: dict[str, tuple[Callable[[Any], Any], Callable[[float], float]]] =
 
 
 def _fd_scene() -> Scene:
-    fig, ax = figure(1, (6.4, 3.0))
-    fig.subplots_adjust(left=0.13, right=0.72, bottom=0.16, top=0.9)
+    fig, ax = figure(1, right=0.58)
     curves = plot.ErrorPlot(ax)
-    plain_log_ticks(ax, "x", "y")
     ax.set_xlim(1e-20, 1.0)
     ax.set_ylim(1e-18, 1e3)
     blend = blended_transform_factory(ax.transData, ax.transAxes)
     (step_line,) = ax.plot([], [], color="black", linewidth=1, transform=blend)
     picked = ax.scatter([], [], s=30, zorder=4, edgecolors="black")
-    readout = ax.add_artist(plot.Readout(1.03, 0.45, transform=ax.transAxes))
+    numbers = readout(fig, 0.55)
     cache: dict[tuple[str, float], Any] = {}
 
     def draw(function: str, x0: float, h: float) -> None:
@@ -739,24 +788,49 @@ def _fd_scene() -> Scene:
             cache[function, x0] = fd_error(f, derivative, x0)
             curves.update(cache[function, x0])
         if ax.get_legend() is None:
-            ax.legend(handles=curves.artists, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+            ax.legend(handles=curves.artists, fontsize=7, loc="upper left", bbox_to_anchor=(1.03, 1.0), ncols=2)
         at = fd_error(f, derivative, x0, steps=[h])
         keys = list(at.errors)
         errors = np.array([max(float(at.errors[key][0]), plot.ERROR_FLOOR) for key in keys])
         step_line.set_data([h, h], [0, 1])
         picked.set_offsets(np.stack([np.full(len(keys), h), errors], axis=1))
         picked.set_facecolors([plot.METHOD_COLORS[method] for method, _ in keys])
-        readout.set_text(f"x0 = {x0:.3g}\nh  = {h:.1e}\n" + "\n".join(f"{method:8s}{dtype[5:]} {error:.1e}" for (method, dtype), error in zip(keys, errors)))
+        rows = [f"{method:8s}{dtype[5:]} {error:.1e}" for (method, dtype), error in zip(keys, errors)]
+        numbers.set_text(f"x0 = {_readable(x0)}\nh  = {h:.0e}\nrelative error\n" + "\n".join(rows))
         ax.set_title(f"error of d/dx {function}(x) at x0")
 
-    return Scene(fig, draw, lambda: [*curves.artists, step_line, picked, readout], lambda values: values["function"])
+    return Scene(fig, draw, lambda: [*curves.artists, step_line, picked, numbers], lambda values: values["function"])
 
 
-def finite_difference_explorer() -> Explorer:
-    """The V curve: relative error of forward, central and complex-step differences against the step h."""
+def finite_difference_explorer(*, function: str = "sin", x0: float = 1.0, h: float = 1e-5) -> Explorer:
+    """The V curve: relative error of forward, central and complex-step differences against the step h.
+
+    Parameters
+    ----------
+    function : {"sin", "exp", "tanh"}
+    x0 : float, default 1
+        In [-2, 2].
+    h : float, default 1e-5
+        In [1e-16, 1].
+
+    Returns
+    -------
+    Explorer
+
+    Raises
+    ------
+    ValueError
+        For a value outside its slider's range, or an unknown function.
+
+    Examples
+    --------
+    >>> explorer = finite_difference_explorer(h=1e-3)
+    >>> explorer.controls["h"].label
+    '0.001'
+    """
     controls = {
-        "function": dropdown("function", "sin", list(FD_FUNCTIONS)),
-        "x0": slider("x0", 1.0, -2.0, 2.0),
-        "h": slider("h", 1e-5, 1e-16, 1.0, log=True),
+        "function": dropdown("function", function, list(FD_FUNCTIONS), **_words("function")),
+        "x0": slider("x0", x0, -2.0, 2.0, **_words("x0")),
+        "h": log_slider("h", h, 1e-16, 1.0, **_words("h")),
     }
-    return Explorer(_fd_scene, lambda values: controls)
+    return Explorer(_fd_scene, lambda values: controls, title="finite-difference explorer")

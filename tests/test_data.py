@@ -42,3 +42,24 @@ def test_regression_shapes():
     inputs, targets = data.regression(50, features=4)
     assert inputs.shape == (50, 4) and targets.shape == (50,)
     assert np.all(np.abs(inputs) <= 2)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: data.line(0), ValueError, "n must be >= 1"),
+        (lambda: data.line(2.5), TypeError, "n must be an int"),
+        (lambda: data.line(5, noise=-0.1), ValueError, "noise must be >= 0"),
+        (lambda: data.line(5, outlier=(1.0, 2.0, 3.0)), ValueError, r"outlier must be one point \(x, y\)"),
+        (lambda: data.line(5, seed=-1), ValueError, "seed must be a non-negative int"),
+        (lambda: data.blobs(10, centers=0), ValueError, "centers must be >= 1"),
+        (lambda: data.blobs(10, dim=1), ValueError, "dim must be >= 2"),
+        (lambda: data.blobs(10, spread=float("nan")), ValueError, "spread must be >= 0"),
+        (lambda: data.moons(1), ValueError, "n must be >= 2"),
+        (lambda: data.regression(10, features=0), ValueError, "features must be >= 1"),
+        (lambda: data.regression(10, seed=1.5), ValueError, "seed must be a non-negative int"),
+    ],
+)
+def test_bad_counts_and_scales_are_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

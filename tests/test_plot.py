@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from matplotlib.figure import Figure
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from lossviz import activations, losses, plot
+from lossviz import activations, losses, plot, views
 from lossviz.check import fd_error, gradcheck
-from lossviz.descent import descend
+from lossviz.descent import DescentPath, descend
 
 
 @pytest.fixture(autouse=True)
@@ -37,10 +37,14 @@ def pixels(fig: Figure) -> np.ndarray:
     return plt.imread(io.BytesIO(out.getvalue()))
 
 
-def test_style_is_scoped_and_colours_differ():
+def test_style_applies_at_import_to_plain_matplotlib_and_is_scoped_as_a_context():
+    fig, ax = plt.subplots()  # made directly with matplotlib, as a notebook cell does
+    assert ax.xaxis._major_tick_kw.get("gridOn", matplotlib.rcParams["axes.grid"]) is True
+    assert matplotlib.rcParams["axes.spines.top"] is False and matplotlib.rcParams["figure.figsize"] == [plot.WIDTH, plot.HEIGHT]
     before = dict(matplotlib.rcParams)
-    with plot.style():
-        assert matplotlib.rcParams["axes.grid"] is True
+    with matplotlib.rc_context({"axes.grid": False}):
+        with plot.style():
+            assert matplotlib.rcParams["axes.grid"] is True
     assert dict(matplotlib.rcParams) == before
     assert plot.LOSS_COLOR != plot.GRAD_COLOR
     assert plot.GRAD_COLOR not in plot.PALETTE
@@ -93,7 +97,7 @@ def test_saturated_regions_of_sigmoid_are_shaded():
     shade = next(c for c in ax_f.collections if c.get_paths())
     spans = sorted((path.vertices[:, 0].min(), path.vertices[:, 0].max()) for path in shade.get_paths())
     # Flat where sigma (1 - sigma) < FLAT_FRACTION * 0.25, i.e. sigma > p below, |x| > logit(p).
-    p = (1 + np.sqrt(1 - 4 * 0.25 * plot.FLAT_FRACTION)) / 2
+    p = (1 + np.sqrt(1 - 4 * 0.25 * views.FLAT_FRACTION)) / 2
     edge = np.log(p / (1 - p))
     grid_step = 14 / 400
     assert spans[0][0] == -7.0 and spans[1][1] == 7.0
@@ -101,40 +105,68 @@ def test_saturated_regions_of_sigmoid_are_shaded():
 
 
 def test_relu_dead_side_is_shaded_and_gelu_dip_is_not():
-    assert plot.flat_spans(np.linspace(-3, 3, 7), (np.linspace(-3, 3, 7) > 0).astype(float)) == [(-3.0, 0.0)]
+    assert views.flat_spans(np.linspace(-3, 3, 7), (np.linspace(-3, 3, 7) > 0).astype(float)) == [(-3.0, 0.0)]
     x = np.linspace(-7, 7, 401)
-    spans = plot.flat_spans(x, activations.gelu.grad(x))
+    spans = views.flat_spans(x, activations.gelu.grad(x))
     assert len(spans) == 1 and spans[0][0] == -7.0 and spans[0][1] < -2, "gelu' = 0 near -0.75 is a dip, not saturation"
 
 
 def test_cross_entropy_view_by_hand():
-    shown = plot.view("cross_entropy")
+    shown = views.view("cross_entropy")
     x = np.linspace(-4, 4, 9)
     np.testing.assert_allclose(shown.value(x), np.log(np.exp(x) + 2) - x, rtol=1e-12)
     np.testing.assert_allclose(shown.derivative(x), np.exp(x) / (np.exp(x) + 2) - 1, rtol=1e-12, atol=1e-15)
 
 
 def test_giou_view_by_hand():
-    shown = plot.view("giou_loss")
+    shown = views.view("giou_loss")
     # Shift 0: predicted (0, .5, 2, 2.5) vs (0, 0, 2, 2): overlap 3, union 5, hull 5 -> GIoU 0.6.
     # Shift 3: no overlap, union 8, hull 5 x 2.5 = 12.5 -> GIoU = -(12.5 - 8) / 12.5.
     np.testing.assert_allclose(shown.value(np.array([0.0, 3.0])), [0.4, 1 + 4.5 / 12.5], rtol=1e-6)
 
 
-def test_every_view_derivative_matches_finite_differences():
+# What has no view as a function of one scalar, and why: written out, so that a new loss
+# or activation without a view (or one that loses its view) fails here by name.
+NO_VIEW = {
+    "multilabel_soft_margin_loss": "several labels per sample",
+    "dice_loss": "a ratio over the whole batch",
+    "triplet_margin_loss": "three embeddings",
+    "cosine_embedding_loss": "two embeddings",
+    "contrastive_loss": "two embeddings",
+    "center_loss": "features and learned centres",
+    "arcface_loss": "embeddings and class weights",
+    "cosface_loss": "embeddings and class weights",
+    "sphereface_loss": "embeddings and class weights",
+    "multilabel_margin_loss": "several labels per sample",
+    "rmse": "a root of a mean: not per element",
+    "softmax": "acts along a dimension",
+    "log_softmax": "acts along a dimension",
+    "softmin": "acts along a dimension",
+    "glu": "halves a dimension",
+}
+# Parameters without a default, given the values the explorers start from.
+REQUIRED = {"gaussian_nll_loss": {"var": 1.0}, "prelu": {"weight": 0.25}, "threshold": {"threshold": 1.0, "value": 0.0}}
+
+
+def test_exactly_the_listed_functions_have_no_view():
+    registered = {**losses.REGISTRY, **activations.REGISTRY}
+    without = {name for name, function in registered.items() if views.kind_of(function) is None}
+    assert without == set(NO_VIEW)
+    for name in NO_VIEW:
+        with pytest.raises(ValueError, match="no view as a function of one scalar"):
+            views.view(name)
+
+
+@pytest.mark.parametrize(
+    "name", [name for registry in (losses.REGISTRY, activations.REGISTRY) for name in registry if name not in NO_VIEW]
+)
+def test_every_view_derivative_matches_finite_differences(name):
     """The slope mapping of each kind (e.g. a box shift moves x1 and x2) is right for every loss and activation."""
-    checked = 0
-    for registry in (losses.REGISTRY, activations.REGISTRY):
-        for name, function in registry.items():
-            try:
-                shown = plot.view(function)
-                shown.value(shown.x[:3])
-            except (ValueError, TypeError):
-                continue  # no 1-D view (e.g. softmax needs dim) or a required parameter
-            x = np.linspace(shown.x[0], shown.x[-1], 23)[1:-1] + 0.0123  # off the usual kinks
-            gradcheck(lambda points: shown.value(points).sum(), x, shown.derivative)
-            checked += 1
-    assert checked >= 40
+    shown = views.view(name, **REQUIRED.get(name, {}))
+    x = np.linspace(shown.x[0], shown.x[-1], 23)[1:-1] + 0.0123  # off the usual kinks
+    y = shown.value(x)
+    assert y.shape == x.shape and np.all(np.isfinite(y))
+    gradcheck(lambda points: shown.value(points).sum(), x, shown.derivative)
 
 
 @settings(max_examples=30)
@@ -210,6 +242,9 @@ def test_boxes_geometry_and_values():
     rectangles = [patch for patch in ax.patches]
     assert rectangles[1].get_xy() == (1.0, 1.0) and rectangles[1].get_width() == 2.0 and rectangles[1].get_height() == 1.0
     text = next(artist for artist in ax.artists if isinstance(artist, plot.Readout)).get_text()
+    fig.canvas.draw()
+    readout = next(artist for artist in ax.artists if isinstance(artist, plot.Readout))
+    assert not readout.get_window_extent().overlaps(ax.get_window_extent()), "the losses are printed beside the boxes"
     values = dict((name, float(value)) for name, value in (line.split() for line in text.splitlines()))
     # overlap 1 x 1 = 1, union 2 + 4 - 1 = 5: IoU 0.2; hull 3 x 2 = 6: GIoU 0.2 - 1/6.
     assert values["iou_loss"] == pytest.approx(0.8, abs=1e-3)
@@ -231,3 +266,105 @@ def test_readout_draws_text_and_changes_pixels():
     one_line = readout.alpha(80)
     readout.set_text("loss 0.25\nloss 0.35")
     assert readout.alpha(80).shape == (2 * one_line.shape[0], one_line.shape[1]) and one_line.max() == 255
+
+
+# --------------------------------------------------------------------------- one look
+
+
+def _legend_clear_of_axes(ax) -> bool:
+    ax.figure.canvas.draw()
+    return not ax.get_legend().get_window_extent().overlaps(ax.get_window_extent())
+
+
+def test_legends_stand_beside_the_data():
+    fig, ax = plot.compare_losses(["mse_loss", "l1_loss", "huber_loss"])
+    assert _legend_clear_of_axes(ax)
+    fig, ax = plot.loss_history({"a": [3.0, 2.0, 1.0], "b": [3.0, 1.0, 0.5]}, log=True)
+    assert _legend_clear_of_axes(ax)
+    fig, ax = plot.error_vs_step(fd_error(np.exp, np.exp, 1.0))
+    assert _legend_clear_of_axes(ax)
+    path = descend(lambda w: float(w**2), lambda w: 2 * w, 2.0, lr=0.25, steps=5)
+    fig, ax = plot.descent_path_1d(lambda w: w**2, path)
+    assert _legend_clear_of_axes(ax)
+    fig, ax = plot.function_and_derivative("relu", ax=plt.subplots()[1])
+    assert _legend_clear_of_axes(ax)
+
+
+def test_one_standard_width():
+    for fig in (plot.figure()[0], plot.figure(3)[0], plot.function_and_derivative("tanh")[0], plot.loss_history({"a": [1.0, 0.5]})[0]):
+        assert fig.get_figwidth() == plot.WIDTH
+
+
+def test_count_axes_have_integer_ticks_and_log_axes_one_label_style():
+    fig, ax = plot.loss_history({"run": [8.0, 4.0, 2.0, 1.0, 0.5]}, log=True)
+    fig.canvas.draw()
+    assert all(float(tick).is_integer() for tick in ax.get_xticks())
+    labels = [label.get_text() for label in ax.get_yticklabels() if label.get_text()]
+    assert labels and all(label.startswith("10") for label in labels), labels
+    fig, ax = plot.error_vs_step(fd_error(np.sin, np.cos, 1.0))
+    fig.canvas.draw()
+    for axis in (ax.xaxis, ax.yaxis):
+        labels = [label.get_text() for label in axis.get_ticklabels() if label.get_text()]
+        assert labels and all(label.startswith("10") for label in labels), labels
+    formatter = ax.yaxis.get_major_formatter()
+    assert [formatter(value) for value in (1e-2, 1.0, 100.0, 3.0)] == ["10⁻²", "10⁰", "10²", ""]
+
+
+def test_error_vs_step_shows_every_curve():
+    """float32 and float64 of one method coincide where truncation rules: drawn so both show;
+    complex step sits on the floor: dotted with markers."""
+    fig, ax = plot.error_vs_step(fd_error(np.sin, np.cos, 1.0))
+    lines = {line.get_label(): line for line in ax.lines}
+    assert set(lines) == {f"{m} {d}" for m in ("forward", "central", "complex") for d in ("float32", "float64")}
+    for method in ("forward", "central"):
+        wide, thin = lines[f"{method} float64"], lines[f"{method} float32"]
+        assert wide.get_color() == thin.get_color()
+        assert wide.get_linewidth() > 2 * thin.get_linewidth() and thin.get_linestyle() == "--"
+        assert thin.get_zorder() > wide.get_zorder(), "the thin line is drawn over the wide one"
+    for dtype in ("float32", "float64"):
+        complex_line = lines[f"complex {dtype}"]
+        assert complex_line.get_linestyle() == ":" and complex_line.get_marker() not in (None, "None", "")
+    assert lines["complex float32"].get_marker() != lines["complex float64"].get_marker()
+
+
+def test_derivative_with_a_pole_is_drawn_at_its_central_limits():
+    fig, (ax_f, ax_df) = plot.function_and_derivative("binary_cross_entropy")
+    slope = ax_df.lines[0].get_ydata()
+    low, high = ax_df.get_ylim()
+    assert slope.min() < -90 and high - low < 40 and np.mean((slope >= low) & (slope <= high)) > 0.9
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: plot.decision_boundary(lambda q: q[:, 0] > 0, np.zeros((4, 2)), [0, 1, 0]), ValueError, r"labels must have shape \(4,\)"),
+        (lambda: plot.decision_boundary(lambda q: q[:, 0] > 0, np.zeros((4, 3)), [0, 1, 0, 1]), ValueError, r"points must have shape \(n, 2\)"),
+        (lambda: plot.decision_boundary(lambda q: q[:, 0] > 0, np.zeros((0, 2)), []), ValueError, "n >= 1"),
+        (lambda: plot.decision_boundary(lambda q: q[:, 0] > 0, np.zeros((2, 2)), [0.5, 1.0]), ValueError, "labels must be non-negative integer"),
+        (lambda: plot.decision_boundary(lambda q: q[:5], np.zeros((2, 2)), [0, 1]), ValueError, "predict must return"),
+        (lambda: plot.boxes([0, 0, 1], [0, 0, 1, 1]), ValueError, r"predicted must be one box .* shape \(4,\)"),
+        (lambda: plot.boxes([0, 0, 1, 1], [1, 1, 0, 0]), ValueError, "target must have x2 >= x1"),
+        (lambda: plot.box_losses([0, 0, 1, 1], np.zeros((2, 4))), ValueError, "target must be one box"),
+        (lambda: plot.loss_history([1.0, 0.5]), TypeError, "histories must be a mapping"),
+        (lambda: plot.loss_history({}), ValueError, "at least one run"),
+        (lambda: plot.loss_history({"run": [[1.0, 0.5]]}), ValueError, r"histories\['run'\] must be a non-empty 1-D"),
+        (lambda: plot.compare_losses({"a": ([0, 1], [2, 3, 4])}), ValueError, r"functions_or_curves\['a'\] must be \(x, y\) of one length"),
+        (lambda: plot.compare_losses([]), ValueError, "at least one loss"),
+        (lambda: plot.function_and_derivative("relu", np.zeros((3, 3))), ValueError, "x must be a 1-D grid"),
+        (lambda: plot.function_and_derivative("softmax"), ValueError, "no view"),
+        (lambda: plot.function_and_derivative("huber_loss", slope=1.0), TypeError, "huber_loss has no parameter slope"),
+        (lambda: plot.descent_path_1d(lambda w: w**2, np.zeros(3)), TypeError, "path must be a lossviz.descent.DescentPath"),
+        (lambda: plot.descent_path_1d(lambda w: w, DescentPath(np.zeros((3, 2)), np.zeros(3))), ValueError, "path must be of one weight"),
+        (lambda: plot.descent_path_2d(lambda w: w, DescentPath(np.zeros(3), np.zeros(3))), ValueError, "path must be of 2 weights"),
+        (lambda: plot.error_vs_step({"forward": [1.0]}), TypeError, "curve must be a lossviz.check.FDErrorCurve"),
+        (lambda: plot.function_and_derivative("relu", ax="left"), TypeError, "ax must be a matplotlib Axes"),
+        (lambda: plot.figure(0), ValueError, "ncols must be a positive int"),
+        (lambda: plot.figure(height=-1.0), ValueError, "height must be a positive number"),
+    ],
+)
+def test_bad_arguments_are_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

@@ -18,7 +18,8 @@ import numpy as np
 import PIL.Image
 import pytest
 
-from lossviz import activations, data, losses, plot, widgets
+import ipywidgets
+from lossviz import activations, data, explorer as machinery, losses, plot, views, widgets
 from lossviz.check import fd_error, numeric_grad
 from lossviz.descent import descend
 
@@ -33,6 +34,19 @@ def set_and_check_changed(explorer: widgets.Explorer, name: str, value) -> None:
     explorer.controls[name].value = value
     assert explorer.controls[name].value == value
     assert not np.array_equal(before, frame(explorer)), f"setting {name}={value!r} did not change the picture"
+
+
+def on_grid(control) -> bool:
+    """The slider's value is one of its grid points (a browser shows the nearest grid point)."""
+    if isinstance(control, ipywidgets.SelectionSlider):
+        return control.value in [value for _, value in control.options]
+    k = (control.value - control.min) / control.step
+    return abs(k - round(k)) < 1e-9
+
+
+def readout_text(explorer: machinery.Explorer) -> str:
+    """The text of the explorer's readout column."""
+    return next(artist for artist in explorer.figure.artists if isinstance(artist, plot.Readout)).get_text()
 
 
 def hand_huber(d, delta):
@@ -55,6 +69,7 @@ def curves(explorer):
 def test_loss_explorer_huber_delta_target_prediction():
     explorer = widgets.loss_explorer("huber_loss")
     assert list(explorer.controls) == ["name", "prediction", "target", "delta"]
+    assert explorer.controls["delta"].value == 1.0 and on_grid(explorer.controls["delta"])
     set_and_check_changed(explorer, "delta", 2.0)
     x, y, dy = curves(explorer)
     np.testing.assert_allclose(y, hand_huber(x, 2.0), rtol=1e-12, atol=1e-15)
@@ -109,11 +124,15 @@ def test_loss_explorer_hinge_embedding_target_choice():
 
 
 def _moves(control):
-    """Two in-range values different from the current one."""
-    if isinstance(control, widgets.widgets.Dropdown):
+    """Two in-range grid values different from the current one."""
+    if isinstance(control, ipywidgets.Dropdown):
         return [option for option in control.options if option != control.value][:2]
-    low, high = widgets._range(control)
-    return [value for value in (low + 0.31 * (high - low), low + 0.77 * (high - low)) if value != control.value]
+    if isinstance(control, ipywidgets.SelectionSlider):
+        values = [value for _, value in control.options]
+        return [value for value in (values[len(values) // 3], values[3 * len(values) // 4]) if value != control.value]
+    low, high = machinery._range(control)
+    steps = round((high - low) / control.step)
+    return [value for value in (low + round(0.31 * steps) * control.step, low + round(0.77 * steps) * control.step) if value != control.value]
 
 
 def test_every_loss_and_every_slider_draws_what_lossviz_computes():
@@ -129,7 +148,7 @@ def test_every_loss_and_every_slider_draws_what_lossviz_computes():
             for value in _moves(explorer.controls[control_name]):
                 explorer.controls[control_name].value = value
                 settings = {key: v for key, v in explorer.values.items() if key not in ("name", "prediction")}
-                shown = plot.view(losses.REGISTRY[name], **settings)
+                shown = views.view(losses.REGISTRY[name], **settings)
                 x, y, dy = curves(explorer)
                 np.testing.assert_array_equal(y, shown.value(x), err_msg=f"{name} {settings}")
                 np.testing.assert_array_equal(dy, shown.derivative(x), err_msg=f"{name} {settings}")
@@ -214,8 +233,7 @@ def test_descent_explorer_momentum_adam_and_divergence():
     adam = descend(lambda w: float(w**2), lambda w: 2 * w, 2.0, lr=0.1, steps=5, method="adam")
     np.testing.assert_allclose(explorer.figure.axes[0].lines[1].get_xdata(), adam.points, rtol=1e-12)
     explorer.update(method="sgd", momentum=0.0, lr=1.5, steps=30)
-    status = next(artist for artist in explorer.figure.axes[0].artists if isinstance(artist, plot.Readout))
-    assert status.get_text() == "diverged"
+    assert "diverged" in readout_text(explorer).splitlines()
 
 
 def test_descent_explorer_errors_surface_in_widget_and_test():
@@ -226,13 +244,13 @@ def test_descent_explorer_errors_surface_in_widget_and_test():
 
     explorer = widgets.descent_explorer(lambda w: float(w**2), grad)
     with pytest.raises(FloatingPointError, match="blew up"):
-        explorer.controls["lr"].value = 1.8
+        explorer.controls["lr"].value = 2.0
     assert "gradient blew up" in explorer.message.value
     explorer.controls["lr"].value = 0.2
     assert explorer.message.value == ""
     with pytest.raises(TypeError, match="no control named speed"):
         explorer.update(speed=3)
-    with pytest.raises(ValueError, match="outside the slider's range"):
+    with pytest.raises(ValueError, match="lr=5 is outside the slider's range"):
         explorer.update(lr=5.0)
     with pytest.raises(TypeError, match="both loss and grad"):
         widgets.descent_explorer(lambda w: w)
@@ -293,8 +311,7 @@ def test_softmax_explorer_by_hand():
     prob_ax, grad_ax = explorer.figure.axes
     np.testing.assert_allclose([bar.get_height() for bar in prob_ax.patches[:3]], p, rtol=1e-12)
     np.testing.assert_allclose([bar.get_height() for bar in grad_ax.patches[:3]], (p - [0, 0, 1]) / 2.0, rtol=1e-12)
-    readout = next(artist for artist in prob_ax.artists if isinstance(artist, plot.Readout))
-    assert f"cross-entropy = {-np.log(p[2]):.4f}" in readout.get_text()
+    assert f"cross-entropy\n  = {-np.log(p[2]):.4f}" in readout_text(explorer)
 
 
 def test_box_explorer_by_hand():
@@ -304,7 +321,7 @@ def test_box_explorer_by_hand():
     ax = explorer.figure.axes[0]
     predicted = ax.patches[1]
     assert predicted.get_xy() == (2.0, 1.0) and predicted.get_width() == 2.0 and predicted.get_height() == 2.0
-    readout = next(artist for artist in ax.artists if isinstance(artist, plot.Readout)).get_text()
+    readout = readout_text(explorer)
     values = {name: float(value) for name, value in (line.split() for line in readout.splitlines())}
     # (2, 1, 4, 3) vs (1, 1, 3, 3): overlap 1 x 2 = 2, union 6: IoU 1/3; hull 3 x 2 = 6: GIoU 1/3;
     # centres (3, 2) and (2, 2), hull diagonal^2 = 9 + 4: DIoU loss = 1 - 1/3 + 1/13.
@@ -365,17 +382,32 @@ def test_blitted_frames_match_a_full_redraw_and_reuse_artists(make):
     assert differing < 0.03, f"{differing:.2%} of pixels differ from savefig"
 
 
-def test_png_encoder_is_lossless():
+def test_png_encoders_are_lossless():
     explorer = widgets.box_explorer()
+    rgba = np.asarray(explorer.figure.canvas.buffer_rgba())
+    # The first frame (what a saved notebook stores) is the compact RGB encoding...
+    np.testing.assert_array_equal(np.asarray(PIL.Image.open(io.BytesIO(explorer.image.value))), rgba[..., :3])
+    explorer.update(cx=3.0)
+    # ...and every slider frame the fast RGBA one.
     rgba = np.asarray(explorer.figure.canvas.buffer_rgba())
     np.testing.assert_array_equal(np.asarray(PIL.Image.open(io.BytesIO(explorer.image.value))), rgba)
 
 
+def _differing(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.any(a != b, axis=2).mean())
+
+
 def test_naive_png_draws_the_same_values():
+    """The slow picture of z0=-2 equals the fast picture of z0=-2 (pixel for pixel, but for a
+    few where moving artists are drawn over grid lines) and not the picture of z0=2."""
     explorer = widgets.softmax_explorer()
     naive = np.asarray(PIL.Image.open(io.BytesIO(explorer.naive_png(z0=-2.0))).convert("RGB"))
-    assert naive.shape == frame(explorer).shape
     assert explorer.controls["z0"].value == 2.0, "naive_png leaves the explorer alone"
+    before = frame(explorer)
+    moved = widgets.softmax_explorer(z0=-2.0)
+    assert naive.shape == frame(moved).shape
+    assert _differing(naive, frame(moved)) < 0.01, "the naive picture differs from the fast one of the same values"
+    assert _differing(naive, before) > 5 * _differing(naive, frame(moved)) and _differing(naive, before) > 0.02
 
 
 def test_bad_names_and_parameters_are_reported():
@@ -384,6 +416,224 @@ def test_bad_names_and_parameters_are_reported():
     with pytest.raises(TypeError, match="no control named slope"):
         widgets.loss_explorer("huber_loss", slope=1.0)
     with pytest.raises(ValueError, match="no view as a function of one scalar"):
-        plot.view("triplet_margin_loss")
+        views.view("triplet_margin_loss")
     with pytest.raises(ValueError, match="acts along a dimension"):
-        plot.view("softmax")
+        views.view("softmax")
+
+
+# --------------------------------------------------------------------------- validation
+
+
+@pytest.mark.parametrize(
+    ("make", "kwargs", "error", "message"),
+    [
+        (widgets.loss_explorer, {"name": "huber_loss", "delta": -1}, ValueError, r"delta=-1 is outside the slider's range \[0.1, 3\]"),
+        (widgets.loss_explorer, {"name": "huber_loss", "delta": float("nan")}, ValueError, "delta must be finite"),
+        (widgets.loss_explorer, {"name": "huber_loss", "target": "zero"}, TypeError, "target must be a real number"),
+        (widgets.loss_explorer, {"name": "hinge_embedding_loss", "target": 0}, ValueError, r"target must be one of \(1, -1\)"),
+        (widgets.descent_explorer, {"lr": -1}, ValueError, "lr=-1 is outside the slider's range"),
+        (widgets.descent_explorer, {"lr": float("nan")}, ValueError, "lr must be finite"),
+        (widgets.descent_explorer, {"steps": 10**9}, ValueError, r"steps=1e\+09 is outside the slider's range \[1, 100\]"),
+        (widgets.descent_explorer, {"steps": 2.5}, TypeError, "steps must be a whole number"),
+        (widgets.descent_explorer, {"momentum": 1.5}, ValueError, "momentum=1.5 is outside the slider's range"),
+        (widgets.descent_explorer, {"start": float("inf")}, ValueError, "start must be finite"),
+        (widgets.descent_explorer, {"method": "rmsprop"}, ValueError, r"method must be one of \('sgd', 'momentum', 'adam'\)"),
+        (widgets.outlier_explorer, {"delta": 0.0}, ValueError, "delta=0 is outside"),
+        (widgets.focal_explorer, {"alpha": 2.0}, ValueError, "alpha=2 is outside"),
+        (widgets.softmax_explorer, {"temperature": 0.0}, ValueError, "temperature=0 is outside"),
+        (widgets.softmax_explorer, {"target": 3}, ValueError, r"target must be one of \(0, 1, 2\)"),
+        (widgets.box_explorer, {"width": -1.0}, ValueError, "width=-1 is outside"),
+        (widgets.finite_difference_explorer, {"h": 2.0}, ValueError, "h=2 is outside"),
+        (widgets.finite_difference_explorer, {"function": "cos"}, ValueError, "function must be one of"),
+    ],
+)
+def test_constructors_refuse_what_a_slider_refuses(make, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        make(**kwargs)
+
+
+def test_update_refuses_as_the_constructor_does():
+    explorer = widgets.descent_explorer()
+    for kwargs, message in (({"steps": 2.5}, "steps must be a whole number"), ({"momentum": float("nan")}, "momentum must be finite"),
+                            ({"method": "newton"}, "method must be one of")):
+        with pytest.raises((TypeError, ValueError), match=message):
+            explorer.update(**kwargs)
+    assert explorer.values == {"lr": 0.1, "momentum": 0.0, "steps": 20, "start": 2.0, "method": "sgd"}
+    explorer.update(lr=0.23)  # between the log slider's grid points: added to the grid, exact
+    assert explorer.controls["lr"].value == 0.23 and on_grid(explorer.controls["lr"])
+
+
+# --------------------------------------------------------------------------- what a learner sees
+
+
+def make_all():
+    return [make() for make in ALL]
+
+
+def test_every_default_lies_on_its_slider_grid_and_reads_plainly():
+    for explorer in make_all():
+        for name, control in explorer.controls.items():
+            if isinstance(control, (ipywidgets.FloatSlider, ipywidgets.SelectionSlider)):
+                assert on_grid(control), f"{name}={control.value} is not on its slider's grid"
+            if isinstance(control, ipywidgets.SelectionSlider):
+                assert all("e" not in label for label, value in control.options if 1e-4 <= value < 1e5), control.options
+    descent = widgets.descent_explorer(lr=0.2, steps=12, start=2.0)
+    assert descent.controls["start"].value == 2.0 and on_grid(descent.controls["start"])
+    assert descent.controls["lr"].label == "0.2"
+
+
+def test_controls_have_words_and_tooltips():
+    for explorer in make_all():
+        for name, control in explorer.controls.items():
+            assert control.description and control.tooltip, name
+            assert control.description != name or " " in name or name in {"steps", "method", "width", "height"}, f"{name} has no words"
+
+
+def test_losses_are_listed_in_the_course_order():
+    names = widgets.explorable_losses()
+    topics = [losses.REGISTRY[name].topic for name in names]
+    order = [losses.TOPICS.index(topic) for topic in topics]
+    assert order == sorted(order)
+    assert names[:4] == ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss"]
+    assert names.index("cross_entropy") < names.index("hinge") < names.index("sigmoid_focal_loss") < names.index("giou_loss")
+    assert names[-2:] == ["poisson_nll_loss", "gaussian_nll_loss"]
+    assert widgets.loss_explorer().controls["name"].options == tuple(names)
+
+
+def test_the_picture_does_not_jump_when_a_loss_brings_more_controls():
+    explorer = widgets.loss_explorer("mse_loss")
+    room = int(explorer._panel.layout.min_height.removesuffix("px"))
+    most = 0
+    for name in widgets.explorable_losses():
+        explorer.update(name=name)
+        most = max(most, len(explorer.controls))
+    assert room == most * machinery._ROW_PX, "the control panel keeps room for the loss with the most controls"
+    assert len(widgets.loss_explorer("mse_loss").controls) < most
+
+
+@pytest.mark.parametrize("make", ALL, ids=lambda make: make.__name__)
+def test_readouts_and_legends_stay_off_the_axes(make):
+    explorer = make()
+    for name, control in [(name, control) for name, control in explorer.controls.items() if name != "name"]:
+        for value in _moves(control):
+            explorer.update(**{name: value})
+            figure = explorer.figure
+            figure.canvas.draw()
+            boxes = [ax.get_window_extent() for ax in figure.axes]
+            texts = [artist for artist in figure.artists if isinstance(artist, plot.Readout)]
+            texts += [ax.get_legend() for ax in figure.axes if ax.get_legend() is not None]
+            for text in texts:
+                extent = text.get_window_extent()
+                for box in boxes:
+                    assert not extent.overlaps(box), f"{type(text).__name__} over the axes after {name}={value!r}"
+                assert 0 <= extent.x0 and extent.x1 <= figure.bbox.x1 and extent.y0 >= 0, "cut off at the figure's edge"
+
+
+def test_bce_derivative_axis_shows_the_curve_not_a_spike():
+    explorer = widgets.loss_explorer("binary_cross_entropy")
+    grad_ax = explorer.figure.axes[1]
+    slope = grad_ax.lines[0].get_ydata()
+    low, high = grad_ax.get_ylim()
+    assert slope.min() < -90  # -1/p at p = 0.01
+    inside = np.mean((slope >= low) & (slope <= high))
+    assert inside > 0.9 and high - low < 40, f"limits {low, high} hold {inside:.0%} of the curve"
+    assert high >= 0 > low
+
+
+def test_image_is_drawn_at_the_size_it_is_shown(monkeypatch):
+    explorer = widgets.loss_explorer()
+    assert explorer.image.layout.width == "960px" and explorer.image.layout.max_width == "100%"
+    assert frame(explorer).shape[1] == 960
+    sharp = widgets.loss_explorer()
+    monkeypatch.setattr(machinery, "PIXEL_RATIO", 2.0)
+    sharp = widgets.loss_explorer()
+    assert frame(sharp).shape[1] == 1920 and sharp.image.layout.width == "960px"
+    monkeypatch.setenv("LOSSVIZ_PIXEL_RATIO", "x2")
+    with pytest.raises(ValueError, match="LOSSVIZ_PIXEL_RATIO must be a number"):
+        machinery._pixel_ratio()
+
+
+def test_saved_output_carries_the_picture_and_a_sentence():
+    explorer = widgets.loss_explorer("huber_loss")
+    bundle = explorer._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == explorer.model_id
+    picture = np.asarray(PIL.Image.open(io.BytesIO(bundle["image/png"])).convert("RGB"))
+    np.testing.assert_array_equal(picture, np.asarray(explorer.figure.canvas.buffer_rgba())[..., :3])
+    assert not bundle["text/plain"].startswith("Explorer(") and "huber_loss" in bundle["text/plain"]
+
+
+# --------------------------------------------------------------------------- notebook globals
+
+
+def test_descent_explorer_keeps_the_data_its_loss_read_when_it_was_made():
+    namespace: dict = {}
+    exec(
+        "x = 1.5\n"
+        "def one_weight_loss(w):\n    return (w * x - 0.0) ** 2\n"
+        "def one_weight_grad(w):\n    return 2 * w * x**2\n",
+        namespace,
+    )
+    explorer = widgets.descent_explorer(namespace["one_weight_loss"], namespace["one_weight_grad"], lr=0.2, steps=3)
+    namespace["x"] = np.array([1.0, 2.0, 3.0])  # an exercise cell rebinds x
+    explorer.update(start=1.0)
+    expected = 1.0 * (1 - 2 * 0.2 * 1.5**2) ** np.arange(4)
+    np.testing.assert_allclose(explorer.figure.axes[0].lines[1].get_xdata(), expected, rtol=1e-12)
+    assert explorer.message.value == ""
+
+
+def test_descent_explorer_takes_data_by_value():
+    x = np.array([1.5])
+    explorer = widgets.descent_explorer(lambda w, x: float(((w * x) ** 2)[0]), lambda w, x: 2 * w * x[0] ** 2, data={"x": x}, lr=0.2, steps=2)
+    x[0] = 100.0  # changed in place after the explorer was made
+    explorer.update(start=1.0)
+    np.testing.assert_allclose(explorer.figure.axes[0].lines[1].get_xdata(), (1 - 0.4 * 2.25) ** np.arange(3), rtol=1e-12)
+    with pytest.raises(TypeError, match="data must be a mapping"):
+        widgets.descent_explorer(lambda w, x: w, lambda w, x: w, data=[1.5])
+
+
+# --------------------------------------------------------------------------- the subshell race
+
+
+def test_concurrent_updates_never_leave_two_dots(monkeypatch):
+    """JupyterLab delivers widget messages on a kernel subshell (a second thread) while a new
+    control's first message can arrive on the main one. Two threads updating one explorer
+    at once must still leave a background without moving artists in it: the last blitted
+    frame equals a full redraw."""
+    import sys
+    import threading
+
+    monkeypatch.setattr(sys, "getswitchinterval", sys.getswitchinterval)
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        explorer = widgets.loss_explorer("huber_loss")
+        names = ["huber_loss", "l1_loss", "cross_entropy", "giou_loss"]
+        errors: list[BaseException] = []
+
+        def switch():
+            try:
+                for index in range(24):
+                    explorer.update(name=names[index % len(names)])
+            except BaseException as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+
+        def move():
+            try:
+                for index in range(60):
+                    explorer.update(prediction=(-1.0, 1.0)[index % 2])
+            except BaseException as error:  # noqa: BLE001
+                errors.append(error)
+
+        threads = [threading.Thread(target=switch), threading.Thread(target=move)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert not errors, errors
+    explorer.update(prediction=0.5)
+    fast = frame(explorer)
+    explorer._blitter._key = None
+    explorer.update()
+    np.testing.assert_array_equal(frame(explorer), fast, err_msg="a moving artist was left in the cached background")

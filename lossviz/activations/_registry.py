@@ -3,4 +3,5 @@
 from .._function import Function, registrar
 
 REGISTRY: dict[str, Function] = {}
-activation = registrar(REGISTRY)
+# Activations are elementwise (drawn as f(x) by lossviz.views) unless they act along a dim.
+activation = registrar(REGISTRY, view="elementwise")

@@ -90,6 +90,7 @@ def _restore_jacobian(jacobian: np.ndarray, input: Any) -> np.ndarray:
 @activation(
     formula=r"\mathrm{softmax}(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",
     torch="torch.nn.functional.softmax",
+    view=None,
 )
 def softmax(input: Any, dim: int | None = None) -> np.ndarray:
     """Probabilities along ``dim`` (same shape as input; each slice sums to 1).
@@ -121,6 +122,7 @@ def softmax_jacobian(input: Any, dim: int | None = None) -> np.ndarray:
 @activation(
     formula=r"\mathrm{log\_softmax}(x)_i = x_i - \log \sum_j e^{x_j}",
     torch="torch.nn.functional.log_softmax",
+    view=None,
 )
 def log_softmax(input: Any, dim: int | None = None) -> np.ndarray:
     """log(softmax(x)) along ``dim`` via log-sum-exp: finite for logits of +-1e4
@@ -151,6 +153,7 @@ def log_softmax_jacobian(input: Any, dim: int | None = None) -> np.ndarray:
 @activation(
     formula=r"\mathrm{softmin}(x)_i = \frac{e^{-x_i}}{\sum_j e^{-x_j}}",
     torch="torch.nn.functional.softmin",
+    view=None,
 )
 def softmin(input: Any, dim: int | None = None) -> np.ndarray:
     """softmax(-x) along ``dim``: the smallest entry gets the largest probability.
@@ -191,7 +194,7 @@ def _glu_halves(input: Any, dim: int) -> tuple[np.ndarray, np.ndarray, int]:
     return a, b, dim
 
 
-@activation(formula=r"\mathrm{glu}(a, b) = a \otimes \sigma(b)", torch="torch.nn.functional.glu")
+@activation(formula=r"\mathrm{glu}(a, b) = a \otimes \sigma(b)", torch="torch.nn.functional.glu", view=None)
 def glu(input: Any, dim: int = -1) -> np.ndarray:
     """Gated linear unit: split ``input`` into halves a, b along ``dim`` (even size);
     returns ``a * sigmoid(b)``, whose ``dim`` is half as long.

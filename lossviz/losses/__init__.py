@@ -3,11 +3,11 @@
 ``REGISTRY`` maps each name to its ``Function``; the submodules group them by topic.
 """
 
-from ._registry import REGISTRY
+from ._registry import REGISTRY, TOPICS
 from .boxes import *  # noqa: F403
 from .classification import *  # noqa: F403
 from .embedding import *  # noqa: F403
 from .margin import *  # noqa: F403
 from .regression import *  # noqa: F403
 
-__all__ = ["REGISTRY", *REGISTRY]
+__all__ = ["REGISTRY", "TOPICS", *REGISTRY]

@@ -2,5 +2,8 @@
 
 from .._function import Function, registrar
 
+# The course's order of loss topics (its outline): explorers list losses in this order.
+TOPICS = ("regression", "classification", "margin", "imbalance", "boxes", "embedding", "probabilistic")
+
 REGISTRY: dict[str, Function] = {}
-loss = registrar(REGISTRY)
+loss = registrar(REGISTRY, topics=TOPICS)

@@ -189,7 +189,7 @@ _ARGS = """
 """
 
 
-@loss(formula=r"\ell = 1 - \frac{|A \cap B|}{|A \cup B| + \epsilon}", torch=None, wrt=("boxes1",))
+@loss(formula=r"\ell = 1 - \frac{|A \cap B|}{|A \cup B| + \epsilon}", torch=None, wrt=("boxes1",), view="box", topic="boxes")
 def iou_loss(boxes1: Any, boxes2: Any, reduction: str = "none", eps: float = 1e-7) -> np.ndarray:
     """IoU loss 1 - IoU, with IoU = intersection / (union + eps) as in torchvision's losses.
 
@@ -228,6 +228,7 @@ def _giou(pairs: _Pairs, eps: float) -> tuple[np.ndarray, np.ndarray]:
     formula=r"\ell = 1 - \mathrm{IoU} + \frac{|C| - |A \cup B|}{|C| + \epsilon}",
     torch="torchvision.ops.generalized_box_iou_loss",
     wrt=("boxes1",),
+    view="box", topic="boxes",
 )
 def giou_loss(boxes1: Any, boxes2: Any, reduction: str = "none", eps: float = 1e-7) -> np.ndarray:
     """Generalized IoU loss (Rezatofighi et al. 2019), as ``torchvision.ops.generalized_box_iou_loss``.
@@ -251,6 +252,7 @@ def giou_loss_grad(boxes1: Any, boxes2: Any, reduction: str = "none", eps: float
     formula=r"\ell = 1 - \mathrm{IoU} + \frac{\rho^2(b, b^{gt})}{c^2 + \epsilon}",
     torch="torchvision.ops.distance_box_iou_loss",
     wrt=("boxes1",),
+    view="box", topic="boxes",
 )
 def diou_loss(boxes1: Any, boxes2: Any, reduction: str = "none", eps: float = 1e-7) -> np.ndarray:
     """Distance IoU loss (Zheng et al. 2020), as ``torchvision.ops.distance_box_iou_loss``.
@@ -278,6 +280,7 @@ def diou_loss_grad(boxes1: Any, boxes2: Any, reduction: str = "none", eps: float
     ),
     torch="torchvision.ops.complete_box_iou_loss",
     wrt=("boxes1",),
+    view="box", topic="boxes",
 )
 def ciou_loss(boxes1: Any, boxes2: Any, reduction: str = "none", eps: float = 1e-7) -> np.ndarray:
     """Complete IoU loss (Zheng et al. 2020), as ``torchvision.ops.complete_box_iou_loss``.

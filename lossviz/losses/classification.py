@@ -196,6 +196,7 @@ def _bce_with_logits_elementwise(x: np.ndarray, t: np.ndarray, pos_weight: Any =
     formula=r"\ell_n = -\sum_c w_c\, q_{n,c} \log \frac{e^{x_{n,c}}}{\sum_k e^{x_{n,k}}},\quad "
     r"q_{n} = (1-\varepsilon)\, \mathrm{onehot}(y_n) + \tfrac{\varepsilon}{C}",
     torch="torch.nn.functional.cross_entropy",
+    view="classes", topic="classification",
 )
 def cross_entropy(
     input: Any,
@@ -256,7 +257,7 @@ def cross_entropy_grad(
     return local * _masked_upstream(grad_output, targets, reduction)
 
 
-@loss(formula=r"\ell_n = -w_{y_n}\, x_{n, y_n}", torch="torch.nn.functional.nll_loss")
+@loss(formula=r"\ell_n = -w_{y_n}\, x_{n, y_n}", torch="torch.nn.functional.nll_loss", view="classes", topic="classification")
 def nll_loss(
     input: Any, target: Any, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"
 ) -> np.ndarray:
@@ -303,6 +304,7 @@ def nll_loss_grad(
 @loss(
     formula=r"\ell = -w\,[\,y \max(\log p, -100) + (1-y) \max(\log(1-p), -100)\,]",
     torch="torch.nn.functional.binary_cross_entropy",
+    view="probability", topic="classification",
 )
 def binary_cross_entropy(input: Any, target: Any, weight: Any = None, reduction: str = "mean") -> np.ndarray:
     """Binary cross entropy of probabilities, as ``torch.nn.functional.binary_cross_entropy``.
@@ -341,6 +343,7 @@ def binary_cross_entropy_grad(
 @loss(
     formula=r"\ell = w\,[\,(1-y)\,x - (1 + (p_w - 1)\,y) \log \sigma(x)\,]",
     torch="torch.nn.functional.binary_cross_entropy_with_logits",
+    view="logit", topic="classification",
 )
 def binary_cross_entropy_with_logits(
     input: Any, target: Any, weight: Any = None, reduction: str = "mean", pos_weight: Any = None
@@ -390,6 +393,7 @@ def binary_cross_entropy_with_logits_grad(
 @loss(
     formula=r"\ell = y \log y - y\,x \quad(\text{log\_target: } e^{y} (y - x))",
     torch="torch.nn.functional.kl_div",
+    view="log_probability", topic="classification",
 )
 def kl_div(input: Any, target: Any, reduction: str = "mean", log_target: bool = False) -> np.ndarray:
     """Pointwise KL divergence, as ``torch.nn.functional.kl_div`` (argument order is torch's!).
@@ -446,6 +450,7 @@ def kl_div_grad(
 @loss(
     formula=r"\ell_n = -\frac{1}{C} \sum_c w_c\,[\,y_{n,c} \log \sigma(x_{n,c}) + (1-y_{n,c}) \log \sigma(-x_{n,c})\,]",
     torch="torch.nn.functional.multilabel_soft_margin_loss",
+    view=None, topic="classification",
 )
 def multilabel_soft_margin_loss(input: Any, target: Any, weight: Any = None, reduction: str = "mean") -> np.ndarray:
     """One-vs-all logistic loss averaged over classes, as torch's ``multilabel_soft_margin_loss``.
@@ -492,6 +497,7 @@ def multilabel_soft_margin_loss_grad(
     r"p_t = p\,y + (1-p)(1-y),\ \alpha_t = \alpha y + (1-\alpha)(1-y)",
     torch="torchvision.ops.sigmoid_focal_loss",
     wrt=("inputs",),
+    view="logit", topic="imbalance",
 )
 def sigmoid_focal_loss(
     inputs: Any, targets: Any, alpha: float = 0.25, gamma: float = 2, reduction: str = "none"
@@ -558,6 +564,7 @@ def sigmoid_focal_loss_grad(
 @loss(
     formula=r"\ell_n = -\alpha_{y_n}\,(1 - p_{n,y_n})^{\gamma} \log p_{n,y_n},\quad p_n = \mathrm{softmax}(x_n)",
     torch=None,
+    view="classes", topic="imbalance",
 )
 def softmax_focal_loss(
     input: Any, target: Any, alpha: Any = None, gamma: float = 2.0, reduction: str = "mean"
@@ -619,6 +626,7 @@ def softmax_focal_loss_grad(
 @loss(
     formula=r"\ell_n = 1 - \frac{2 \sum_i p_{n,i} t_{n,i} + s}{\sum_i p_{n,i} + \sum_i t_{n,i} + s}",
     torch=None,
+    view=None, topic="imbalance",
 )
 def dice_loss(input: Any, target: Any, smooth: float = 1.0, reduction: str = "mean") -> np.ndarray:
     """Soft Dice loss per sample, with DETR's defaults (facebookresearch/detr, ``dice_loss``).

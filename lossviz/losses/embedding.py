@@ -149,6 +149,7 @@ def _triplet(
     formula=r"\ell_n = \max\{0,\ m + d(a_n, p_n) - d(a_n, n_n)\},\quad d(x, y) = \lVert x - y + \epsilon \rVert_p",
     torch="torch.nn.functional.triplet_margin_loss",
     wrt=("anchor", "positive", "negative"),
+    view=None, topic="embedding",
 )
 def triplet_margin_loss(
     anchor: Any,
@@ -228,6 +229,7 @@ def _cosine_embedding(
     ),
     torch="torch.nn.functional.cosine_embedding_loss",
     wrt=("input1", "input2"),
+    view=None, topic="embedding",
 )
 def cosine_embedding_loss(input1: Any, input2: Any, target: Any, margin: float = 0, reduction: str = "mean") -> np.ndarray:
     """Cosine embedding loss, as ``torch.nn.functional.cosine_embedding_loss``.
@@ -278,6 +280,7 @@ def _contrastive(
     formula=r"\ell_n = \tfrac12\, y_n d_n^2 + \tfrac12\, (1 - y_n) \max\{0,\ m - d_n\}^2,\quad d_n = \lVert x_{1n} - x_{2n} + \epsilon \rVert_2",
     torch=None,
     wrt=("input1", "input2"),
+    view=None, topic="embedding",
 )
 def contrastive_loss(
     input1: Any, input2: Any, target: Any, margin: float = 1.0, eps: float = 1e-6, reduction: str = "mean"
@@ -330,6 +333,7 @@ def _center(features: Any, labels: Any, centers: Any, reduction: str) -> tuple[n
     formula=r"\mathcal{L}_C = \tfrac12 \sum_{i=1}^{N} \lVert x_i - c_{y_i} \rVert_2^2",
     torch=None,
     wrt=("features",),
+    view=None, topic="embedding",
 )
 def center_loss(features: Any, labels: Any, centers: Any, reduction: str = "sum") -> np.ndarray:
     """Center loss of Wen, Zhang, Li and Qiao (ECCV 2016, eq. 2).
@@ -437,6 +441,7 @@ _MARGIN_SHAPES = """
 @loss(
     formula=r"\ell_n = -\log \frac{e^{s \cos(\theta_{y_n} + m)}}{e^{s \cos(\theta_{y_n} + m)} + \sum_{j \ne y_n} e^{s \cos\theta_j}}",
     torch=None,
+    view=None, topic="embedding",
 )
 def arcface_loss(input: Any, target: Any, scale: float = 64.0, margin: float = 0.5, reduction: str = "mean") -> np.ndarray:
     """ArcFace: additive angular margin (Deng et al., CVPR 2019), as insightface computes it.
@@ -464,6 +469,7 @@ def _cosface_margin(margin: float) -> Margin:
 @loss(
     formula=r"\ell_n = -\log \frac{e^{s (\cos\theta_{y_n} - m)}}{e^{s (\cos\theta_{y_n} - m)} + \sum_{j \ne y_n} e^{s \cos\theta_j}}",
     torch=None,
+    view=None, topic="embedding",
 )
 def cosface_loss(input: Any, target: Any, scale: float = 64.0, margin: float = 0.35, reduction: str = "mean") -> np.ndarray:
     """CosFace / large margin cosine loss: additive cosine margin (Wang et al., CVPR 2018).
@@ -518,6 +524,7 @@ def _integer_margin(margin: int) -> None:
         r"\psi(\theta) = (-1)^k \cos(m\theta) - 2k,\ \theta \in [\tfrac{k\pi}{m}, \tfrac{(k+1)\pi}{m}]"
     ),
     torch=None,
+    view=None, topic="embedding",
 )
 def sphereface_loss(input: Any, target: Any, scale: float = 64.0, margin: int = 4, reduction: str = "mean") -> np.ndarray:
     """SphereFace / A-Softmax: multiplicative angular margin (Liu et al., CVPR 2017).

@@ -71,6 +71,7 @@ def _scores(input: Any) -> np.ndarray:
 @loss(
     formula=r"\ell_i = \begin{cases} x_i & y_i = 1 \\ \max(0, \Delta - x_i) & y_i = -1 \end{cases}",
     torch="torch.nn.functional.hinge_embedding_loss",
+    view="sign", topic="margin",
 )
 def hinge_embedding_loss(input: Any, target: Any, margin: float = 1.0, reduction: str = "mean") -> np.ndarray:
     """Pull similar pairs together, push dissimilar ones beyond ``margin``.
@@ -131,6 +132,7 @@ def _multi_margin_gaps(x: np.ndarray, t: np.ndarray, margin: float) -> np.ndarra
 @loss(
     formula=r"\ell_n = \frac{1}{C}\sum_{j \ne y_n} w_{y_n} \max(0, \Delta - x_{n,y_n} + x_{n,j})^p",
     torch="torch.nn.functional.multi_margin_loss",
+    view="classes", topic="margin",
 )
 def multi_margin_loss(
     input: Any, target: Any, p: int = 1, margin: float = 1.0, weight: Any = None, reduction: str = "mean"
@@ -199,6 +201,7 @@ def _multilabel_gaps(x: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.
 @loss(
     formula=r"\ell_n = \frac{1}{C}\sum_{j \in Y_n}\sum_{k \notin Y_n} \max(0, 1 - (x_{n,j} - x_{n,k}))",
     torch="torch.nn.functional.multilabel_margin_loss",
+    view=None, topic="margin",
 )
 def multilabel_margin_loss(input: Any, target: Any, reduction: str = "mean") -> np.ndarray:
     """Multi-label hinge: every target class should outscore every non-target class by 1.
@@ -229,7 +232,7 @@ def multilabel_margin_loss_grad(input: Any, target: Any, reduction: str = "mean"
     return grad.reshape(np.shape(input))
 
 
-@loss(formula=r"\ell_i = \log\left(1 + e^{-y_i x_i}\right)", torch="torch.nn.functional.soft_margin_loss")
+@loss(formula=r"\ell_i = \log\left(1 + e^{-y_i x_i}\right)", torch="torch.nn.functional.soft_margin_loss", view="sign", topic="margin")
 def soft_margin_loss(input: Any, target: Any, reduction: str = "mean") -> np.ndarray:
     """Logistic loss on ``+-1`` labels: a smooth hinge, ``softplus(-y x)``.
 
@@ -266,6 +269,7 @@ def _ranking_args(input1: Any, input2: Any, target: Any, margin: float) -> tuple
     formula=r"\ell_i = \max(0, -y_i (x^{(1)}_i - x^{(2)}_i) + \Delta)",
     torch="torch.nn.functional.margin_ranking_loss",
     wrt=("input1", "input2"),
+    view="ranking", topic="margin",
 )
 def margin_ranking_loss(input1: Any, input2: Any, target: Any, margin: float = 0, reduction: str = "mean") -> np.ndarray:
     """Rank pairs: ``input1`` should beat ``input2`` by ``margin`` where ``y = 1``, lose where ``y = -1``.
@@ -300,7 +304,7 @@ def _hinge_gap(input: Any, target: Any, margin: float) -> tuple[np.ndarray, np.n
     return np.maximum(margin - y * x, 0.0), y
 
 
-@loss(formula=r"\ell_i = \max(0, \Delta - y_i x_i)", torch=None)
+@loss(formula=r"\ell_i = \max(0, \Delta - y_i x_i)", torch=None, view="sign", topic="margin")
 def hinge(input: Any, target: Any, margin: float = 1.0, reduction: str = "mean") -> np.ndarray:
     """Binary hinge loss (linear SVM) on raw scores ``input`` and labels ``target`` in {-1, +1}.
 
@@ -322,7 +326,7 @@ def hinge_grad(input: Any, target: Any, margin: float = 1.0, reduction: str = "m
     return reduce_backward(grad_output, y.shape, reduction) * np.where(gap > 0, -y, 0.0)
 
 
-@loss(formula=r"\ell_i = \max(0, \Delta - y_i x_i)^2", torch=None)
+@loss(formula=r"\ell_i = \max(0, \Delta - y_i x_i)^2", torch=None, view="sign", topic="margin")
 def squared_hinge(input: Any, target: Any, margin: float = 1.0, reduction: str = "mean") -> np.ndarray:
     """Squared hinge loss (L2-SVM) on raw scores and labels in {-1, +1}.
 

@@ -89,7 +89,7 @@ def _weighted_mean_denominator(weight: np.ndarray | None) -> float | None:
 # --------------------------------------------------------------------------- MSE, L1
 
 
-@loss(formula=r"\ell_i = w_i\,(x_i - y_i)^2", torch="torch.nn.functional.mse_loss")
+@loss(formula=r"\ell_i = w_i\,(x_i - y_i)^2", torch="torch.nn.functional.mse_loss", view="regression", topic="regression")
 def mse_loss(input: Any, target: Any, reduction: str = "mean", weight: Any = None) -> np.ndarray:
     """Mean squared error: ``w_i (x_i - y_i)^2``, reduced.
 
@@ -113,7 +113,7 @@ def mse_loss_grad(input: Any, target: Any, reduction: str = "mean", weight: Any 
     return _backward(2 * (x - y), reduction, grad_output, w, _weighted_mean_denominator(w))
 
 
-@loss(formula=r"\ell_i = w_i\,|x_i - y_i|", torch="torch.nn.functional.l1_loss")
+@loss(formula=r"\ell_i = w_i\,|x_i - y_i|", torch="torch.nn.functional.l1_loss", view="regression", topic="regression")
 def l1_loss(input: Any, target: Any, reduction: str = "mean", weight: Any = None) -> np.ndarray:
     """Mean absolute error: ``w_i |x_i - y_i|``, reduced.
 
@@ -156,6 +156,7 @@ def _smooth_l1_derivative(d: np.ndarray, beta: float) -> np.ndarray:
 @loss(
     formula=r"\ell_i = \begin{cases} \frac{(x_i - y_i)^2}{2\beta} & |x_i - y_i| < \beta \\ |x_i - y_i| - \frac{\beta}{2} & \text{otherwise} \end{cases}",
     torch="torch.nn.functional.smooth_l1_loss",
+    view="regression", topic="regression",
 )
 def smooth_l1_loss(input: Any, target: Any, reduction: str = "mean", beta: float = 1.0) -> np.ndarray:
     """Smooth L1 (Fast R-CNN): quadratic for residuals below ``beta``, L1 minus ``beta/2`` above.
@@ -182,6 +183,7 @@ def smooth_l1_loss_grad(input: Any, target: Any, reduction: str = "mean", beta: 
 @loss(
     formula=r"\ell_i = w_i \begin{cases} \frac{1}{2}(x_i - y_i)^2 & |x_i - y_i| < \delta \\ \delta\left(|x_i - y_i| - \frac{\delta}{2}\right) & \text{otherwise} \end{cases}",
     torch="torch.nn.functional.huber_loss",
+    view="regression", topic="regression",
 )
 def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 1.0, weight: Any = None) -> np.ndarray:
     """Huber loss: quadratic for residuals below ``delta``, ``delta``-sloped linear above.
@@ -224,6 +226,7 @@ def _poisson_args(input: Any, target: Any, log_input: bool, eps: float) -> tuple
 @loss(
     formula=r"\ell_i = e^{x_i} - y_i x_i \;\;(\text{log\_input}),\quad x_i - y_i \log(x_i + \epsilon) \;\;(\text{otherwise})",
     torch="torch.nn.functional.poisson_nll_loss",
+    view="count", topic="probabilistic",
 )
 def poisson_nll_loss(
     input: Any,
@@ -307,6 +310,7 @@ def _gaussian_args(
     formula=r"\ell_i = \frac{1}{2}\left(\log \max(\sigma^2_i, \epsilon) + \frac{(x_i - y_i)^2}{\max(\sigma^2_i, \epsilon)}\right) \;[+\tfrac{1}{2}\log 2\pi]",
     torch="torch.nn.functional.gaussian_nll_loss",
     wrt=("input", "var"),
+    view="regression", topic="probabilistic",
 )
 def gaussian_nll_loss(
     input: Any, target: Any, var: Any, full: bool = False, eps: float = 1e-6, reduction: str = "mean"
@@ -360,7 +364,7 @@ def gaussian_nll_loss_grad(
 # --------------------------------------------------------------------------- beyond torch
 
 
-@loss(formula=r"\mathrm{RMSE} = \sqrt{\frac{1}{n}\sum_i (x_i - y_i)^2}", torch=None)
+@loss(formula=r"\mathrm{RMSE} = \sqrt{\frac{1}{n}\sum_i (x_i - y_i)^2}", torch=None, view=None, topic="regression")
 def rmse(input: Any, target: Any) -> np.ndarray:
     """Root mean squared error: ``sqrt(mse_loss(input, target))``, a scalar in target units.
 
@@ -400,7 +404,7 @@ def _mape_args(input: Any, target: Any, eps: float) -> tuple[np.ndarray, np.ndar
     return x, y, np.maximum(np.abs(y), eps)
 
 
-@loss(formula=r"\ell_i = \frac{|x_i - y_i|}{\max(|y_i|, \epsilon)}", torch=None)
+@loss(formula=r"\ell_i = \frac{|x_i - y_i|}{\max(|y_i|, \epsilon)}", torch=None, view="regression", topic="regression")
 def mape(input: Any, target: Any, reduction: str = "mean", eps: float = MAPE_EPS) -> np.ndarray:
     """Mean absolute percentage error, as a fraction (0.1 means 10%).
 
@@ -422,7 +426,7 @@ def mape_grad(input: Any, target: Any, reduction: str = "mean", eps: float = MAP
     return _backward(np.sign(x - y) / denominator, reduction, grad_output)
 
 
-@loss(formula=r"\ell_i = \log\cosh(d_i) = |d_i| + \log\left(1 + e^{-2|d_i|}\right) - \log 2,\quad d_i = x_i - y_i", torch=None)
+@loss(formula=r"\ell_i = \log\cosh(d_i) = |d_i| + \log\left(1 + e^{-2|d_i|}\right) - \log 2,\quad d_i = x_i - y_i", torch=None, view="regression", topic="regression")
 def log_cosh(input: Any, target: Any, reduction: str = "mean") -> np.ndarray:
     """Log-cosh loss: ``log(cosh(x - y))``, about ``d^2/2`` for small and ``|d| - log 2`` for large residuals.
 
@@ -459,6 +463,7 @@ def _quantile_args(input: Any, target: Any, quantile: float) -> tuple[np.ndarray
 @loss(
     formula=r"\ell_i = \max\big(q (y_i - x_i),\; (q - 1)(y_i - x_i)\big)",
     torch=None,
+    view="regression", topic="regression",
 )
 def quantile(input: Any, target: Any, reduction: str = "mean", quantile: float = 0.5) -> np.ndarray:
     """Quantile (pinball) loss: residuals above the prediction cost ``q``, below cost ``1 - q``.

@@ -1,0 +1,75 @@
+"""The repository stands alone, and `pytest` runs what `./course test` runs."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A clone holds only this repository: no folder beside it, no tracker to look numbers up in.
+OUTSIDE = re.compile(r"\.\./shared|/work/shared|\bshared/(?:DESIGN|COURSE)\.md|\b[Ii]ssue\s*#?\d+")
+
+
+def tracked_files() -> list[Path]:
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
+    return [ROOT / name for name in listed.stdout.decode().split("\0") if name]
+
+
+def test_outside_pattern_catches_what_it_should():
+    for text in ("see ../shared/COURSE.md", "as issue 12 asks", "Issue #3", "shared/DESIGN.md"):
+        assert OUTSIDE.search(text), text
+    for text in ("an issue with numbers", "tissue 3", "the shared style", "issues"):
+        assert not OUTSIDE.search(text), text
+
+
+def test_no_file_refers_to_anything_outside_the_repository():
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    found = []
+    for path in tracked_files():
+        if not path.is_file() or path == Path(__file__).resolve():  # this file names the patterns
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue  # binary
+        for number, line in enumerate(text.splitlines(), 1):
+            match = OUTSIDE.search(line)
+            if match:
+                found.append(f"{path.relative_to(ROOT)}:{number}: {match.group(0)!r}")
+    assert not found, "references to things a clone does not have:\n" + "\n".join(found)
+
+
+def course_pytest_arguments() -> list[str]:
+    """The arguments `./course test` adds to pytest, read from the script itself."""
+    script = (ROOT / "course").read_text()
+    line = next(line for line in script.splitlines() if "-m pytest" in line)
+    return line.split("-m pytest", 1)[1].replace('"$@"', "").split()
+
+
+def collected(arguments: list[str]) -> list[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", *arguments, "--collect-only", "-q"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return sorted(line for line in result.stdout.splitlines() if "::" in line)
+
+
+@pytest.mark.slow
+def test_plain_pytest_collects_what_course_test_collects():
+    extra = course_pytest_arguments()
+    # ./course adds only the parallel schedule; everything else lives in pyproject.toml.
+    assert extra == ["-n", "2", "--dist", "loadscope"], extra
+    plain, course = collected([]), collected(extra)
+    assert plain == course
+    kinds = {"doctests": "lossviz/", "tests": "tests/", "notebooks": "notebooks/"}
+    for kind, prefix in kinds.items():
+        assert any(name.startswith(prefix) for name in plain), f"pytest collects no {kind}"
