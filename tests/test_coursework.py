@@ -44,6 +44,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
 WITH_EXERCISES = [notebook for notebook in NOTEBOOKS if points(notebook)]
 WRONG_SQUARE = "def square(x):\n    return 2 * np.asarray(x, dtype=float)\n"
 WRONG_WARMUP = "def squared_error_grad(prediction, target):\n    return prediction - target\n"
+# Right on the visible test's array, wrong on the hidden test's scalar.
+WRONG_ON_SCALARS = "def square(x):\n    x = np.asarray(x, dtype=float)\n    return x ** 2 if x.ndim else 2 * x\n"
 
 
 def notebook_id(path: Path) -> str:
@@ -211,6 +213,7 @@ def graded(course: Course) -> dict[tuple[str, str], cw.Outcome]:
         course.submit("solutions", notebook, answers=solutions(notebook))
     course.submit("wrong", FIXTURE, dict(solutions(FIXTURE), **{"fx-square": WRONG_SQUARE}))
     course.submit("wrong", WELCOME, {"00-warmup": WRONG_WARMUP})
+    course.submit("hidden", FIXTURE, dict(solutions(FIXTURE), **{"fx-square": WRONG_ON_SCALARS}))
     outcomes = course.grade()
     failed = [str(outcome) for outcome in outcomes.values() if not outcome.graded]
     assert not failed, "\n".join(failed)
@@ -239,8 +242,8 @@ def _page_text(page: Path) -> str:
 
 @pytest.mark.slow
 def test_feedback_pages_show_no_hidden_tests_and_no_solutions(course: Course, graded: Any) -> None:
-    pages = cw.feedback(course.root, students=["blank", "solutions", "wrong"])
-    assert len(pages) == 6
+    pages = cw.feedback(course.root, students=["blank", "solutions", "wrong", "hidden"])
+    assert len(pages) == 7
     for notebook in (WELCOME, FIXTURE):
         visible = {line.strip() for cell in course.release(notebook).cells for line in cell.source.splitlines()}
         hidden = [line for line in hidden_lines(notebook) if line not in visible]
@@ -252,6 +255,14 @@ def test_feedback_pages_show_no_hidden_tests_and_no_solutions(course: Course, gr
             assert not leaked, f"{notebook.stem} feedback for {student} shows hidden or solution code: {leaked}"
     blank = _page_text(cw.feedback_page(course.root, "blank", "exercises"))
     assert "NotImplementedError" in blank, "the learner sees why a test failed"
+    # An answer that passes the visible tests and fails a hidden one: the learner learns
+    # that, and not which input or value (the hidden assertion's message names both).
+    assert course.scores("hidden", "exercises")["fx-square-tests"] == (0.0, 2.0)
+    hidden = _page_text(cw.feedback_page(course.root, "hidden", "exercises"))
+    assert "Hidden tests: failed (AssertionError)" in hidden
+    assert "square(3)" not in hidden and "expected 9" not in hidden
+    graded_cell = cells_by_id(course.autograded("hidden", "exercises"), is_tests)["fx-square-tests"]
+    assert "square(3) is wrong" in str(graded_cell.outputs), "the instructor's copy has the whole story"
 
 
 @pytest.mark.slow

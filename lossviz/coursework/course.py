@@ -383,9 +383,7 @@ def autograde(
     recorded as such in ``grading/status.json`` and left out of the gradebook; the others are
     still graded. ``progress`` is called with each outcome as it is recorded.
     """
-    from nbgrader.api import Gradebook, MissingEntry
-
-    from .nbgrader_steps import PRECOMPUTED, digest
+    from .nbgrader_steps import digest
 
     root = Path(root)
     limits = limits or Limits()
@@ -425,33 +423,11 @@ def autograde(
             futures = {pool.submit(runners.grade, student, assignment): (student, assignment) for student, assignment in pending}
             for future in as_completed(futures):
                 student, assignment = futures[future]
-                started = time.monotonic()
                 try:
                     text, result = future.result()
                 except Exception as error:  # noqa: BLE001 (one submission's failure is its own)
                     text, result = "", {"status": "ungradable", "cause": f"grader error: {error}"}
-                outcome = Outcome(student, assignment, notes=list(result.get("notes", [])))
-                if result.get("status") == "graded":
-                    PRECOMPUTED[(student, assignment, assignment)] = (digest(text), result)
-                    try:
-                        log = _checked(grader.autograde(assignment, student, force=True, create=True), f"autograding {assignment} of {student}")["log"]
-                        outcome.score, outcome.max_score = total(root, assignment, student)
-                        outcome.warnings = list(result.get("warnings", [])) + _warnings(log, set(result.get("tests", {})))
-                    except CourseworkError as error:
-                        outcome.error = f"nbgrader could not record it: {error}"
-                    finally:
-                        PRECOMPUTED.pop((student, assignment, assignment), None)
-                else:
-                    outcome.error = str(result.get("cause") or "unknown cause")
-                if outcome.error is not None:
-                    # No stale grade or feedback of an earlier run may stand for this submission.
-                    with Gradebook(grader.coursedir.db_url) as book:
-                        book.update_or_create_student(student)
-                        with contextlib.suppress(MissingEntry):
-                            book.remove_submission(assignment, student)
-                    shutil.rmtree(root / "autograded" / student / assignment, ignore_errors=True)
-                    shutil.rmtree(root / "feedback" / student / assignment, ignore_errors=True)
-                outcome.seconds = float(result.get("seconds", 0.0)) + time.monotonic() - started
+                outcome = _record(grader, root, student, assignment, text, result)
                 records[f"{student}/{assignment}"] = {
                     "status": "graded" if outcome.graded else "ungradable",
                     "cause": outcome.error,
@@ -471,6 +447,39 @@ def autograde(
     outcomes += [Outcome(s, a, error="not graded: the folder name is not a valid student id") for s, a in invalid]
     rank = {pair: index for index, pair in enumerate(pending + invalid)}
     return sorted(outcomes, key=lambda outcome: rank[(outcome.student, outcome.assignment)])
+
+
+def _record(grader: Any, root: Path, student: str, assignment: str, text: str, result: dict[str, Any]) -> Outcome:
+    """Hand a grading result to nbgrader (this process alone writes the gradebook); an
+    ungradable notebook instead leaves no grade or feedback of an earlier run behind."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from .nbgrader_steps import PRECOMPUTED, digest
+
+    started = time.monotonic()
+    outcome = Outcome(student, assignment, notes=list(result.get("notes", [])))
+    if result.get("status") == "graded":
+        key = (student, assignment, assignment)
+        PRECOMPUTED[key] = (digest(text), result)
+        try:
+            done = _checked(grader.autograde(assignment, student, force=True, create=True), f"autograding {assignment} of {student}")
+            outcome.score, outcome.max_score = total(root, assignment, student)
+            outcome.warnings = list(result.get("warnings", [])) + _warnings(done["log"], set(result.get("tests", {})))
+        except CourseworkError as error:
+            outcome.error = f"nbgrader could not record it: {error}"
+        finally:
+            PRECOMPUTED.pop(key, None)
+    else:
+        outcome.error = str(result.get("cause") or "unknown cause")
+    if outcome.error is not None:
+        with Gradebook(grader.coursedir.db_url) as book:
+            book.update_or_create_student(student)
+            with contextlib.suppress(MissingEntry):
+                book.remove_submission(assignment, student)
+        shutil.rmtree(root / "autograded" / student / assignment, ignore_errors=True)
+        shutil.rmtree(root / "feedback" / student / assignment, ignore_errors=True)
+    outcome.seconds = float(result.get("seconds", 0.0)) + time.monotonic() - started
+    return outcome
 
 
 def check(
