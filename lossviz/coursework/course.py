@@ -121,6 +121,13 @@ def api(root: Path | str, *, limits: Limits | None = None, sandbox: bool = True)
     return NbGraderAPI(config=config)
 
 
+def _existing(root: Path | str) -> Path:
+    """``root`` when it is a course folder (it has a gradebook), else a CourseworkError."""
+    if not (Path(root) / "gradebook.db").is_file():
+        raise CourseworkError(f"{root} is not a course folder (no gradebook.db): run generate first, or pass --course")
+    return Path(root)
+
+
 def _checked(result: dict[str, Any], what: str) -> dict[str, Any]:
     if not result.get("success"):
         raise CourseworkError(f"{what} failed\n{result.get('log', '')}\n{result.get('error', '')}".rstrip())
@@ -543,7 +550,7 @@ def gradebook(root: Path | str = "coursework") -> Iterator[Any]:
     """The course's nbgrader ``Gradebook``, closed afterwards."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(api(root).coursedir.db_url) as opened:
+    with Gradebook(api(_existing(root)).coursedir.db_url) as opened:
         yield opened
 
 
@@ -566,7 +573,7 @@ def feedback(
 ) -> list[Path]:
     """HTML feedback (scores, and the visible tests' output per exercise) for autograded
     submissions; hidden tests and solutions are never in it."""
-    grader = api(root)
+    grader = api(_existing(root))
     made = []
     for student, assignment in found(root, "autograded"):
         if (students and student not in students) or (assignments and assignment not in assignments):
