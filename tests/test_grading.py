@@ -364,3 +364,21 @@ def test_limits_refuse_nonsense() -> None:
         from lossviz.coursework.sandbox import parse_size
 
         parse_size("lots")
+
+
+def test_the_unprivileged_sandbox_command_starts_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Instructors run as themselves: the command built for a non-root user must work too
+    (here it runs as whoever runs the tests; as root the kernel simply allows it)."""
+    import subprocess
+    import sys
+
+    from lossviz.coursework import sandbox
+
+    require_sandbox()
+    monkeypatch.setattr(sandbox.os, "geteuid", lambda: 1000)
+    command = sandbox.bwrap_command([sys.executable, "-s", "-c", "import lossviz, os; print(os.getcwd())"], QUICK)
+    monkeypatch.undo()
+    assert command.count("bwrap") == 1 and "setpriv" not in command and "--unshare-pid" in command
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == sandbox.WORKDIR
