@@ -132,6 +132,6 @@ class Course:
         return twin
 
 
-QUICK = Limits(timeout=20.0, memory=2**30)
-"""Limits for tests of the fixture notebook (numpy only): a looping answer costs 20 s, not
+QUICK = Limits(timeout=10.0, memory=2**30)
+"""Limits for tests of the fixture notebook (numpy only): a looping answer costs 10 s, not
 60, and 1 GiB is plenty for it."""

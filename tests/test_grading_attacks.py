@@ -40,6 +40,7 @@ from .coursework_support import FIXTURE, ROOT, Course, cells_by_id, hidden_lines
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
 
 FULL = sum(points(FIXTURE).values())
+# 20 s: long enough for the memory attack to fill 1 GiB even on a loaded machine.
 LIMITS = cw.Limits(timeout=20.0, memory=2**30, processes=32)
 MARK = "987654"  # a background `sleep` that must not survive grading
 WRONG = {
