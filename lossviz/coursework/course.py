@@ -354,7 +354,13 @@ class _Runners:
             runner = self._runner(assignment)
             if isinstance(runner, Exception):
                 return text, {"status": "ungradable", "cause": f"grader error: {runner}"}
-            return text, runner.grade(text)
+            result = runner.grade(text)
+            failed = runner.ready.get("failed_cells")
+            if failed and result.get("status") == "graded":
+                result.setdefault("warnings", []).append(
+                    f"the instructor's notebook itself failed in cell(s) {', '.join(map(str, failed))} before the "
+                    f"first exercise; its tests may fail for everyone: run `lossviz-course check {assignment}`")
+            return text, result
         finally:
             with self.lock:
                 self.left[assignment] -= 1
