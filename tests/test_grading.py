@@ -382,3 +382,23 @@ def test_the_unprivileged_sandbox_command_starts_python(monkeypatch: pytest.Monk
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == sandbox.WORKDIR
+
+
+@pytest.mark.slow
+def test_an_instructor_notebook_that_fails_before_its_exercises_is_reported(tmp_path: Path) -> None:
+    require_sandbox()
+    import nbformat
+
+    notebook = nbformat.read(FIXTURE, as_version=4)
+    notebook.cells.insert(2, nbformat.v4.new_code_cell("import a_module_that_is_not_installed"))
+    broken = tmp_path / "notebooks" / "exercises.ipynb"
+    broken.parent.mkdir()
+    nbformat.write(notebook, broken)
+    course = Course(tmp_path / "course")
+    course.submit("alice", broken, fixture_answers())
+    [outcome] = course.grade(limits=QUICK).values()
+    assert outcome.graded and outcome.score == sum(points(FIXTURE).values())
+    assert outcome.warnings == [
+        "the instructor's notebook itself failed in cell(s) 3 before the first exercise; its tests may fail "
+        "for everyone: run `lossviz-course check exercises`"
+    ]
