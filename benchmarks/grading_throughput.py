@@ -11,9 +11,10 @@ in two copies of the folder. Printed: submissions per minute for each, their rat
 peak memory: resident memory of the grader and all its children together (sandboxes
 included), sampled every 0.2 s, and of the grader's main process alone.
 
-Then the sandbox's own cost: the median time to start a sandbox and get its first reply,
-with bubblewrap and without (``--no-sandbox``), over ``--starts`` starts each, and the
-median round trip of one call of a learner's function through the channel.
+Then the sandbox's own cost: the time to start a sandbox and get its first reply, with
+bubblewrap and without (``--no-sandbox``), ``--starts`` of each taken in turns, with the
+median of the paired differences; and the median round trip of one call of a learner's
+function through the channel.
 
 The load average is printed before and after: run this when the machine is quiet, and
 quote ratios from one run.
@@ -127,20 +128,24 @@ def grade(root: Path, jobs: int, limits: Limits) -> tuple[float, float, dict[str
     return seconds, memory.peak, scores
 
 
+def start_time(isolated: bool, limits: Limits) -> float:
+    """Seconds from starting a sandbox (or a plain child process) to its first reply."""
+    session = Session(limits, isolated, max_restarts=0)
+    began = time.perf_counter()
+    session.ensure()
+    seconds = time.perf_counter() - began
+    session.close()
+    return seconds
+
+
 def sandbox_costs(starts: int, calls: int) -> dict[str, float]:
+    """Median start times, with and without bubblewrap, taken in turns (so that a change in
+    the machine's load hits both), the median of their paired differences, and the median
+    round trip of one call."""
     limits = Limits(timeout=60)
-    medians = {}
-    for isolated in (True, False):
-        times = []
-        for _ in range(starts):
-            session = Session(limits, isolated, max_restarts=0)
-            began = time.perf_counter()
-            session.ensure()
-            times.append(time.perf_counter() - began)
-            session.close()
-        medians["sandbox start" if isolated else "plain start"] = statistics.median(times)
+    pairs = [(start_time(True, limits), start_time(False, limits)) for _ in range(starts)]
     session = Session(limits, True, max_restarts=0)
-    session.run_learner_cell("cell", "import numpy as np\ndef double(x):\n    return 2 * x\n")
+    session.run_learner_cell("cell", "def double(x):\n    return 2 * x\n")
     session.deadline = time.monotonic() + 600
     times = []
     for _ in range(calls):
@@ -148,8 +153,12 @@ def sandbox_costs(starts: int, calls: int) -> dict[str, float]:
         session.call("double", (1.5,), {})
         times.append(time.perf_counter() - began)
     session.close()
-    medians["call round trip"] = statistics.median(times)
-    return medians
+    return {
+        "sandbox start": statistics.median(isolated for isolated, _ in pairs),
+        "plain start": statistics.median(plain for _, plain in pairs),
+        "added": statistics.median(isolated - plain for isolated, plain in pairs),
+        "call round trip": statistics.median(times),
+    }
 
 
 def main() -> None:
@@ -159,11 +168,23 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--timeout", type=float, default=10.0)
     parser.add_argument("--starts", type=int, default=20)
+    parser.add_argument("--only-sandbox", action="store_true", help="measure only the sandbox's start and call costs")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     limits = Limits(timeout=args.timeout)
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {len(os.sched_getaffinity(0))} cores")
+    if not args.only_sandbox:
+        throughput(args, limits)
+    costs = sandbox_costs(args.starts, 1000)
+    print(f"\nmedian of {args.starts} starts to a first reply: with bubblewrap {costs['sandbox start']:.3f} s, "
+          f"without {costs['plain start']:.3f} s; median paired difference: the sandbox adds {costs['added']:.3f} s "
+          "per sandbox (one per submission, one more per restart)")
+    print(f"median round trip of one call through the channel: {1000 * costs['call round trip']:.2f} ms")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
+
+def throughput(args: argparse.Namespace, limits: Limits) -> None:
+    """Grade the class serially and in parallel; print the rates, the ratio and the memory."""
     with tempfile.TemporaryDirectory(prefix="lossviz-bench-") as scratch:
         serial_root = Path(scratch) / "serial"
         kinds = make_class(serial_root, args.notebook, args.submissions)
@@ -184,13 +205,6 @@ def main() -> None:
     for kind, _ in MIX:
         scores = sorted({str(parallel[2][student][0]) for student, k in kinds.items() if k == kind})
         print(f"  {kind:7s} scored: {', '.join(scores)}")
-
-    costs = sandbox_costs(args.starts, 1000)
-    print(f"\nmedian of {args.starts} starts to a first reply: with bubblewrap {costs['sandbox start']:.3f} s, "
-          f"without {costs['plain start']:.3f} s: the sandbox adds {costs['sandbox start'] - costs['plain start']:.3f} s "
-          "per sandbox (one per submission, one more per restart)")
-    print(f"median round trip of one call through the channel: {1000 * costs['call round trip']:.2f} ms")
-    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
