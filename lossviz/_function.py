@@ -12,11 +12,18 @@ A ``Function`` is called exactly like its torch counterpart and also carries
   ``lossviz.views.KINDS``, such as ``"regression"`` or ``"box"``), or ``None`` when it has
   no such view (a triplet of embeddings, a softmax along a dimension);
 - ``.topic``: where the course treats it (a loss's entry of ``lossviz.losses.TOPICS``).
+
+One path for the arguments: a call and a ``.grad`` call both bind their arguments to
+the forward's signature (so ``.grad`` has the forward's defaults, whatever the gradient
+function declares) and, when the function has an argument check (``@f.arguments``), pass
+them through it once. The forward and the gradient then receive the checked values by
+name, so the two cannot disagree about what is valid.
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 from typing import Any, Callable
 
 
@@ -40,25 +47,67 @@ class Function:
         self.wrt = wrt
         self.view = view
         self.topic = topic
+        self.signature = inspect.signature(forward)
         self._grad: Callable[..., Any] | None = None
+        self._check: Callable[..., tuple[Any, ...]] | None = None
+        self.grad = self._vjp()
 
     @property
     def name(self) -> str:
         return self.forward.__name__
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+    def checked(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """The call's arguments by name, the forward's defaults filled in, after the check."""
+        bound = self.signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        values = bound.arguments
+        if self._check is None:
+            return dict(values)
+        result = self._check(**values)
+        if not isinstance(result, tuple) or len(result) != len(values):
+            raise TypeError(f"{self.name}'s argument check must return one value per argument {tuple(values)}")
+        return dict(zip(values, result))
 
-    def grad(self, *args: Any, grad_output: Any = None, **kwargs: Any) -> Any:
-        """Vector-Jacobian product w.r.t. ``self.wrt`` (see the module docstring)."""
-        if self._grad is None:
-            raise NotImplementedError(f"{self.name} has no analytic gradient yet")
-        return self._grad(*args, grad_output=grad_output, **kwargs)
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(**self.checked(*args, **kwargs))
+
+    def _vjp(self) -> Callable[..., Any]:
+        """``.grad``: with the forward's signature plus ``grad_output``, for help() and tab completion."""
+
+        def grad(*args: Any, grad_output: Any = None, **kwargs: Any) -> Any:
+            if self._grad is None:
+                raise NotImplementedError(f"{self.name} has no analytic gradient yet")
+            return self._grad(**self.checked(*args, **kwargs), grad_output=grad_output)
+
+        output = inspect.Parameter("grad_output", inspect.Parameter.KEYWORD_ONLY, default=None)
+        grad.__signature__ = self.signature.replace(
+            parameters=[*self.signature.parameters.values(), output], return_annotation=inspect.Signature.empty
+        )
+        grad.__name__ = grad.__qualname__ = f"{self.name}.grad"
+        grad.__doc__ = (
+            f"Vector-Jacobian product of {self.name} w.r.t. {', '.join(self.wrt)}: ``grad_output`` "
+            "(default: ones of the output's shape) times d(output)/d(argument)."
+        )
+        return grad
 
     def gradient(self, grad: Callable[..., Any]) -> Callable[..., Any]:
-        """Decorator that attaches the analytic gradient (keyword ``grad_output``)."""
+        """Decorator that attaches the analytic gradient.
+
+        It takes the forward's arguments by name (checked, when there is a check) and
+        the keyword ``grad_output``.
+        """
         self._grad = grad
         return grad
+
+    def arguments(self, check: Callable[..., tuple[Any, ...]]) -> Callable[..., tuple[Any, ...]]:
+        """Decorator that attaches the one argument check of the forward and the gradient.
+
+        It takes the forward's arguments by name (defaults filled in) and returns their
+        checked values (float arrays, validated options, ...) as a tuple in the forward's
+        argument order; it raises for anything invalid, naming the argument.
+        """
+        self._check = check
+        return check
 
     def __repr__(self) -> str:
         return f"<lossviz {self.name}: torch={self.torch!r}>"

@@ -32,12 +32,19 @@ def sech2(x: np.ndarray) -> np.ndarray:
 
 
 def log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
-    """x - logsumexp(x) along ``axis``: shifting by the max keeps exp() in [0, 1]."""
+    """x - logsumexp(x) along ``axis``: shifting by the max keeps exp() in [0, 1].
+
+    An empty ``x`` (a dimension of size 0) gives an empty result, as torch's does.
+    """
+    if x.size == 0:
+        return np.array(x, dtype=np.float64)
     shifted = x - np.max(x, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
 def softmax(x: np.ndarray, axis: int) -> np.ndarray:
-    """exp(x - max) / sum along ``axis``: every exponent <= 0, so no overflow."""
+    """exp(x - max) / sum along ``axis``: every exponent <= 0, so no overflow (empty: empty)."""
+    if x.size == 0:
+        return np.array(x, dtype=np.float64)
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)

@@ -1,4 +1,4 @@
-"""Every derivation step in notebooks 02-04 is checked: a wrong step stops the notebook.
+"""Every derivation step in notebooks 01-04 is checked: a wrong step stops the notebook.
 
 Two ways of showing it:
 - end to end: a copy of a notebook with one step's formula replaced is executed by a
@@ -21,12 +21,17 @@ import lossviz.check
 from lossviz.check import DerivationError
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-NAMES = ["02_chain_rule", "03_backpropagation", "04_gradient_descent"]
+NAMES = ["01_derivatives_numerically", "02_chain_rule", "03_backpropagation", "04_gradient_descent"]
 # The derivations end where the implementation starts (the template's order).
 END_OF_DERIVATIONS = "## Implementation"
 
 # One wrong formula per notebook: (original text, wrong text, the step the error must name).
 WRONG_STEPS = {
+    "01_derivatives_numerically": (
+        '("divide by 2h", lambda x, h: 3 * x**2 + h**2)',
+        '("divide by 2h", lambda x, h: 3 * x**2 + 2 * h**2)',
+        "step 4 (divide by 2h)",
+    ),
     "02_chain_rule": ('("target 0: 2 w x^2", lambda w, x: 2 * w * x**2)', '("target 0: 2 w x^2", lambda w, x: 2 * w * x)', "step 3 (target 0: 2 w x^2)"),
     "03_backpropagation": (
         '("delta1_j x_k", lambda w, x, s, v, r, y: delta1(w, x, s, v, r, y) * x)',

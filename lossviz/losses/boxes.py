@@ -5,7 +5,9 @@ Boxes are ``(x1, y1, x2, y2)`` with ``x2 >= x1`` and ``y2 >= y1``, shape ``(N, 4
 ``boxes2`` the targets. Every loss is ``1 - IoU`` plus a penalty, so they share one
 geometry helper, ``_Pairs``: each quantity (intersection, union, enclosing box, centre
 distance, aspect term) comes with its derivative w.r.t. the four coordinates of
-``boxes1``, an ``(N, 4)`` array, and each loss's gradient is the chain rule over those.
+``boxes1``, an ``(N, 4)`` array; each loss is one function from the geometry to its
+per-box values and derivatives, and ``_box_loss`` makes the four registered losses from
+those, with one argument check, one reduction and one docstring for their arguments.
 
 The formulas, ``eps`` placements and tie-breaking follow torchvision.ops
 (``generalized_box_iou_loss``, ``distance_box_iou_loss``, ``complete_box_iou_loss``
@@ -16,11 +18,12 @@ and ``minimum``, a tie (e.g. ``x1 == x1g``) sends half the gradient to each side
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 from .. import _reduction
+from .._function import Function
 from .._validate import as_float, positive, same_shape
 from ._registry import loss
 
@@ -44,12 +47,13 @@ def _boxes(name: str, value: Any) -> np.ndarray:
     return boxes
 
 
-def _check(boxes1: Any, boxes2: Any, reduction: str, eps: float) -> tuple[np.ndarray, np.ndarray]:
+def _box_arguments(boxes1: Any, boxes2: Any, reduction: Any, eps: Any) -> tuple[Any, ...]:
+    """The one argument check of the four box losses."""
     _reduction.check(reduction)
-    positive("eps", eps, allow_zero=True)
+    eps = positive("eps", eps, allow_zero=True)
     predicted, target = _boxes("boxes1", boxes1), _boxes("boxes2", boxes2)
     same_shape("boxes1", predicted, "boxes2", target)
-    return predicted, target
+    return predicted, target, reduction, eps
 
 
 def _upper(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -167,52 +171,6 @@ def _ciou(pairs: _Pairs, eps: float) -> tuple[np.ndarray, np.ndarray]:
     return diou + alpha * v, d_diou + alpha[..., None] * d_v
 
 
-def _reduce(losses: np.ndarray, reduction: str) -> np.ndarray:
-    # torchvision returns 0 (not NaN) for the mean over no boxes: divide by at least 1
-    return _reduction.reduce(losses, reduction, denominator=max(losses.size, 1))
-
-
-def _chain(d_losses: np.ndarray, grad_output: Any, reduction: str) -> np.ndarray:
-    upstream = _reduction.reduce_backward(grad_output, d_losses.shape[:-1], reduction, denominator=max(d_losses[..., 0].size, 1))
-    return upstream[..., None] * d_losses
-
-
-_ARGS = """
-    Args:
-        boxes1: predicted boxes (N, 4) or (4,), ``(x1, y1, x2, y2)`` with x2 >= x1, y2 >= y1.
-        boxes2: target boxes of the same shape.
-        reduction: ``"none"`` (default, as torchvision) | ``"mean"`` | ``"sum"``; the mean
-            over zero boxes is 0, as in torchvision.
-        eps: added to denominators against division by zero (default 1e-7).
-
-    Returns: shape (N,) or () for ``"none"``, else a scalar. ``.grad`` is w.r.t. ``boxes1``.
-"""
-
-
-@loss(formula=r"\ell = 1 - \frac{|A \cap B|}{|A \cup B| + \epsilon}", torch=None, wrt=("boxes1",), view="box", topic="boxes")
-def iou_loss(boxes1: Any, boxes2: Any, reduction: str = "none", eps: float = 1e-7) -> np.ndarray:
-    """IoU loss 1 - IoU, with IoU = intersection / (union + eps) as in torchvision's losses.
-
-    torchvision has ``box_iou`` (the pairwise IoU matrix) but no plain IoU loss; this one
-    uses the same intersection, union and ``eps`` as ``generalized_box_iou_loss``.
-
-    Why the gradient is zero without overlap: when the boxes are disjoint the intersection
-    is 0 for every small move of ``boxes1``, so IoU is flat at 0 and the loss is flat at 1.
-    Gradient descent gets no signal which way to move; GIoU, DIoU and CIoU add penalties
-    (enclosing box, centre distance) that keep a slope there.
-    """
-    boxes1, boxes2 = _check(boxes1, boxes2, reduction, eps)
-    iou, _ = _Pairs.of(boxes1, boxes2).iou(eps)
-    return _reduce(1 - iou, reduction)
-
-
-@iou_loss.gradient
-def iou_loss_grad(boxes1: Any, boxes2: Any, reduction: str = "none", eps: float = 1e-7, *, grad_output: Any = None) -> np.ndarray:
-    boxes1, boxes2 = _check(boxes1, boxes2, reduction, eps)
-    _, d_iou = _Pairs.of(boxes1, boxes2).iou(eps)
-    return _chain(-d_iou, grad_output, reduction)
-
-
 def _giou(pairs: _Pairs, eps: float) -> tuple[np.ndarray, np.ndarray]:
     """GIoU loss 1 - IoU + (C - U)/(C + eps) and its derivative."""
     iou, d_iou = pairs.iou(eps)
@@ -224,88 +182,183 @@ def _giou(pairs: _Pairs, eps: float) -> tuple[np.ndarray, np.ndarray]:
     return 1 - (iou - penalty), d_penalty - d_iou
 
 
-@loss(
+# A box loss: the pairs' geometry and eps -> (per-box losses, their derivatives w.r.t. boxes1).
+Geometry = Callable[[_Pairs, float], tuple[np.ndarray, np.ndarray]]
+
+
+def _iou_loss(pairs: _Pairs, eps: float) -> tuple[np.ndarray, np.ndarray]:
+    """IoU loss 1 - IoU and its derivative."""
+    iou, d_iou = pairs.iou(eps)
+    return 1 - iou, 0.0 - d_iou  # 0 - d, not -d: no -0.0 where the boxes do not overlap
+
+
+def _diou_loss(pairs: _Pairs, eps: float) -> tuple[np.ndarray, np.ndarray]:
+    losses, d_losses, _ = _diou(pairs, eps)
+    return losses, d_losses
+
+
+_ARGUMENTS = """
+    Parameters
+    ----------
+    boxes1 : array_like
+        Predicted boxes ``(N, 4)`` or ``(4,)``, as ``(x1, y1, x2, y2)`` with x2 >= x1 and
+        y2 >= y1.
+    boxes2 : array_like
+        Target boxes of the same shape.
+    reduction : {"none", "mean", "sum"}, default "none"
+        torchvision's default ``"none"``: one loss per box; the mean over zero boxes is 0,
+        as in torchvision.
+    eps : float, default 1e-7
+        Added to denominators against division by zero; >= 0.
+
+    Returns
+    -------
+    ndarray
+        ``(N,)`` or ``()`` for ``"none"``, else a scalar. ``.grad`` is w.r.t. ``boxes1``.
+
+    Raises
+    ------
+    TypeError
+        If the boxes are not real numbers, or ``eps`` not a real number.
+    ValueError
+        If a shape is wrong, a box has x2 < x1 or y2 < y1, ``eps < 0``, or ``reduction`` is
+        unknown.
+"""
+
+
+def _box_loss(geometry: Geometry, name: str, *, formula: str, torch: str | None, doc: str) -> Function:
+    """Define and register one box loss from its geometry: forward, check and gradient.
+
+    Every box loss is drawn as a function of a predicted box's shift (``view="box"``) and
+    belongs to the course's topic ``"boxes"``.
+
+    ``doc`` is the loss's own docstring with ``{arguments}`` where the shared description
+    of the four losses' arguments goes.
+    """
+
+    def forward(boxes1: Any, boxes2: Any, reduction: str = "none", eps: float = 1e-7) -> np.ndarray:
+        losses, _ = geometry(_Pairs.of(boxes1, boxes2), eps)
+        # torchvision returns 0 (not NaN) for the mean over no boxes: divide by at least 1
+        return _reduction.reduce(losses, reduction, denominator=max(losses.size, 1))
+
+    def gradient(boxes1: np.ndarray, boxes2: np.ndarray, reduction: str, eps: float, *, grad_output: Any) -> np.ndarray:
+        _, d_losses = geometry(_Pairs.of(boxes1, boxes2), eps)
+        denominator = max(d_losses[..., 0].size, 1)
+        return _reduction.pull_back(d_losses, grad_output, reduction, axis=-1, denominator=denominator)
+
+    forward.__name__ = forward.__qualname__ = name
+    forward.__doc__ = doc.replace("{arguments}", _ARGUMENTS)
+    function = loss(formula=formula, torch=torch, wrt=("boxes1",), view="box", topic="boxes")(forward)
+    function.arguments(_box_arguments)
+    function.gradient(gradient)
+    return function
+
+
+iou_loss = _box_loss(
+    _iou_loss,
+    "iou_loss",
+    formula=r"\ell = 1 - \frac{|A \cap B|}{|A \cup B| + \epsilon}",
+    torch=None,
+    doc="""IoU loss 1 - IoU, with IoU = intersection / (union + eps) as in torchvision's losses.
+
+    Follows torchvision, which has ``box_iou`` (the pairwise IoU matrix) but no plain IoU
+    loss: this one uses the same intersection, union and ``eps`` as
+    ``generalized_box_iou_loss``.
+    {arguments}
+    Notes
+    -----
+    Why the gradient is zero without overlap: when the boxes are disjoint the intersection
+    is 0 for every small move of ``boxes1``, so IoU is flat at 0 and the loss is flat at 1.
+    Gradient descent gets no signal which way to move; GIoU, DIoU and CIoU add penalties
+    (enclosing box, centre distance) that keep a slope there.
+
+    Examples
+    --------
+    >>> from lossviz.losses import iou_loss
+    >>> boxes1, boxes2 = [[0.0, 0.0, 2.0, 2.0], [0.0, 0.0, 1.0, 1.0]], [[1.0, 1.0, 3.0, 3.0], [2.0, 0.0, 3.0, 2.0]]
+    >>> iou_loss(boxes1, boxes2)
+    array([0.85714286, 1.        ])
+    >>> iou_loss.grad(boxes1, boxes2)
+    array([[-0.04081633, -0.04081633, -0.12244898, -0.12244898],
+           [ 0.        ,  0.        ,  0.        ,  0.        ]])
+    """,
+)
+
+giou_loss = _box_loss(
+    _giou,
+    "giou_loss",
     formula=r"\ell = 1 - \mathrm{IoU} + \frac{|C| - |A \cup B|}{|C| + \epsilon}",
     torch="torchvision.ops.generalized_box_iou_loss",
-    wrt=("boxes1",),
-    view="box", topic="boxes",
-)
-def giou_loss(boxes1: Any, boxes2: Any, reduction: str = "none", eps: float = 1e-7) -> np.ndarray:
-    """Generalized IoU loss (Rezatofighi et al. 2019), as ``torchvision.ops.generalized_box_iou_loss``.
+    doc="""Generalized IoU loss (Rezatofighi et al. 2019), as ``torchvision.ops.generalized_box_iou_loss``.
 
     C is the smallest box enclosing both. When the boxes are disjoint IoU is flat, but the
     empty part of C, (|C| - |A u B|) / |C|, still shrinks as the boxes approach: a gradient.
-    """
-    boxes1, boxes2 = _check(boxes1, boxes2, reduction, eps)
-    losses, _ = _giou(_Pairs.of(boxes1, boxes2), eps)
-    return _reduce(losses, reduction)
+    {arguments}
+    Examples
+    --------
+    >>> from lossviz.losses import giou_loss
+    >>> boxes1, boxes2 = [[0.0, 0.0, 2.0, 2.0], [0.0, 0.0, 1.0, 1.0]], [[1.0, 1.0, 3.0, 3.0], [2.0, 0.0, 3.0, 2.0]]
+    >>> giou_loss(boxes1, boxes2)
+    array([1.07936508, 1.49999999])
+    >>> giou_loss.grad(boxes1, boxes2)
+    array([[-7.78533628e-02, -7.78533628e-02, -2.33560088e-01, -2.33560088e-01],
+           [-2.77777767e-09,  4.16666639e-02, -1.66666664e-01, -1.66666664e-01]])
+    """,
+)
 
-
-@giou_loss.gradient
-def giou_loss_grad(boxes1: Any, boxes2: Any, reduction: str = "none", eps: float = 1e-7, *, grad_output: Any = None) -> np.ndarray:
-    boxes1, boxes2 = _check(boxes1, boxes2, reduction, eps)
-    _, d_losses = _giou(_Pairs.of(boxes1, boxes2), eps)
-    return _chain(d_losses, grad_output, reduction)
-
-
-@loss(
+diou_loss = _box_loss(
+    _diou_loss,
+    "diou_loss",
     formula=r"\ell = 1 - \mathrm{IoU} + \frac{\rho^2(b, b^{gt})}{c^2 + \epsilon}",
     torch="torchvision.ops.distance_box_iou_loss",
-    wrt=("boxes1",),
-    view="box", topic="boxes",
-)
-def diou_loss(boxes1: Any, boxes2: Any, reduction: str = "none", eps: float = 1e-7) -> np.ndarray:
-    """Distance IoU loss (Zheng et al. 2020), as ``torchvision.ops.distance_box_iou_loss``.
+    doc="""Distance IoU loss (Zheng et al. 2020), as ``torchvision.ops.distance_box_iou_loss``.
 
     rho is the distance between the box centres, c the diagonal of the smallest enclosing
     box: the penalty pulls the centres together even when the boxes do not overlap.
-    """
-    boxes1, boxes2 = _check(boxes1, boxes2, reduction, eps)
-    losses, _, _ = _diou(_Pairs.of(boxes1, boxes2), eps)
-    return _reduce(losses, reduction)
+    {arguments}
+    Examples
+    --------
+    >>> from lossviz.losses import diou_loss
+    >>> boxes1, boxes2 = [[0.0, 0.0, 2.0, 2.0], [0.0, 0.0, 1.0, 1.0]], [[1.0, 1.0, 3.0, 3.0], [2.0, 0.0, 3.0, 2.0]]
+    >>> diou_loss(boxes1, boxes2)
+    array([0.96825397, 1.32692307])
+    >>> diou_loss.grad(boxes1, boxes2)
+    array([[-0.05933484, -0.05933484, -0.17800453, -0.17800453],
+           [-0.00295858,  0.01183432, -0.15384615, -0.03846154]])
+    """,
+)
 
-
-@diou_loss.gradient
-def diou_loss_grad(boxes1: Any, boxes2: Any, reduction: str = "none", eps: float = 1e-7, *, grad_output: Any = None) -> np.ndarray:
-    boxes1, boxes2 = _check(boxes1, boxes2, reduction, eps)
-    _, d_losses, _ = _diou(_Pairs.of(boxes1, boxes2), eps)
-    return _chain(d_losses, grad_output, reduction)
-
-
-@loss(
+ciou_loss = _box_loss(
+    _ciou,
+    "ciou_loss",
     formula=(
         r"\ell = 1 - \mathrm{IoU} + \frac{\rho^2}{c^2 + \epsilon} + \alpha v,\quad "
         r"v = \frac{4}{\pi^2}\left(\arctan\frac{w^{gt}}{h^{gt}} - \arctan\frac{w}{h}\right)^2,\quad "
         r"\alpha = \frac{v}{1 - \mathrm{IoU} + v + \epsilon}"
     ),
     torch="torchvision.ops.complete_box_iou_loss",
-    wrt=("boxes1",),
-    view="box", topic="boxes",
-)
-def ciou_loss(boxes1: Any, boxes2: Any, reduction: str = "none", eps: float = 1e-7) -> np.ndarray:
-    """Complete IoU loss (Zheng et al. 2020), as ``torchvision.ops.complete_box_iou_loss``.
+    doc="""Complete IoU loss (Zheng et al. 2020), as ``torchvision.ops.complete_box_iou_loss``.
 
-    DIoU plus an aspect-ratio term alpha v. Two torchvision details are kept exactly:
+    DIoU plus an aspect-ratio term alpha v. Boxes need positive heights: v divides width
+    by height.
+    {arguments}
+    Notes
+    -----
+    Two torchvision details are kept exactly:
 
     - alpha is computed under ``torch.no_grad()``, so it is a constant in the gradient:
       d(alpha v) = alpha dv (the paper also treats alpha as a trade-off weight);
     - the DIoU part is computed with torchvision's default eps = 1e-7 whatever ``eps``
       is passed (``_diou_iou_loss`` is called without it); ``eps`` enters alpha only.
 
-    Boxes need positive heights: v divides width by height.
-    """
-    boxes1, boxes2 = _check(boxes1, boxes2, reduction, eps)
-    losses, _ = _ciou(_Pairs.of(boxes1, boxes2), eps)
-    return _reduce(losses, reduction)
-
-
-@ciou_loss.gradient
-def ciou_loss_grad(boxes1: Any, boxes2: Any, reduction: str = "none", eps: float = 1e-7, *, grad_output: Any = None) -> np.ndarray:
-    boxes1, boxes2 = _check(boxes1, boxes2, reduction, eps)
-    _, d_losses = _ciou(_Pairs.of(boxes1, boxes2), eps)
-    return _chain(d_losses, grad_output, reduction)
-
-
-# One argument description for the four (same signature as torchvision's losses).
-for _function in (iou_loss, giou_loss, diou_loss, ciou_loss):
-    _function.__doc__ += _ARGS
+    Examples
+    --------
+    >>> from lossviz.losses import ciou_loss
+    >>> boxes1, boxes2 = [[0.0, 0.0, 2.0, 2.0], [0.0, 0.0, 1.0, 1.0]], [[1.0, 1.0, 3.0, 3.0], [2.0, 0.0, 3.0, 2.0]]
+    >>> ciou_loss(boxes1, boxes2)
+    array([0.96825397, 1.32861254])
+    >>> ciou_loss.grad(boxes1, boxes2)
+    array([[-0.05933484, -0.05933484, -0.17800453, -0.17800453],
+           [-0.00820942,  0.01708516, -0.14859531, -0.04371238]])
+    """,
+)

@@ -5,10 +5,10 @@ From torch: ``mse_loss``, ``l1_loss``, ``smooth_l1_loss``, ``huber_loss``,
 ``log_cosh``, ``quantile`` (each docstring names the public definition it follows).
 
 Every gradient is the vector-Jacobian product ``grad_output`` times d(output)/d(input):
-``reduce_backward`` pulls ``grad_output`` back through the reduction, and the loss
-multiplies by its per-element derivative. At kinks the value torch's autograd gives is
-used (``sign(0) = 0`` for L1, the L1 branch's value at Smooth L1's and Huber's joins,
-which is where both branches agree anyway).
+``_reduction.pull_back`` takes ``grad_output`` back through the reduction and multiplies
+by the loss's per-element derivative. At kinks the value torch's autograd gives is used
+(``sign(0) = 0`` for L1, the L1 branch's value at Smooth L1's and Huber's joins, which is
+where both branches agree anyway).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from .._reduction import check, reduce, reduce_backward
-from .._validate import as_float, in_range, positive, same_shape
+from .. import _reduction
+from .._validate import as_float, broadcast, flag, in_range, positive, same_shape
 from ._registry import loss
 
 __all__ = [
@@ -43,7 +43,11 @@ MAPE_EPS = float(np.finfo(np.float64).eps)
 
 
 def _pair(input: Any, target: Any) -> tuple[np.ndarray, np.ndarray]:
-    """``input`` and ``target`` as float64 arrays of one shape."""
+    """``input`` and ``target`` as float64 arrays of one shape.
+
+    torch's element-wise losses broadcast a target of another shape with a warning that
+    it is probably a mistake; lossviz refuses it, naming both shapes.
+    """
     x = as_float("input", input)
     y = as_float("target", target)
     same_shape("input", x, "target", y)
@@ -64,26 +68,45 @@ def _nonnegative(name: str, array: np.ndarray, meaning: str) -> None:
         raise ValueError(f"{name} must be >= 0 ({meaning}), got a minimum of {np.nanmin(array)}")
 
 
-def _weighted_reduce(losses: np.ndarray, reduction: str, weight: np.ndarray | None, denominator: float | None) -> np.ndarray:
-    """Per-element losses, times ``weight`` if given, reduced."""
-    return reduce(losses if weight is None else weight * losses, reduction, denominator)
-
-
-def _backward(
-    derivative: np.ndarray,
-    reduction: str,
-    grad_output: Any,
-    weight: np.ndarray | None = None,
-    denominator: float | None = None,
-) -> np.ndarray:
-    """``grad_output`` pulled back through the reduction (and ``weight``), times d(loss_i)/d(input_i)."""
-    upstream = reduce_backward(grad_output, derivative.shape, reduction, denominator)
-    return upstream * derivative if weight is None else upstream * weight * derivative
+def _weighted(losses: np.ndarray, weight: np.ndarray | None) -> np.ndarray:
+    return losses if weight is None else weight * losses
 
 
 def _weighted_mean_denominator(weight: np.ndarray | None) -> float | None:
     # torch's mse_loss and l1_loss divide a weighted 'mean' by the sum of the weights.
     return None if weight is None else float(np.sum(weight))
+
+
+_PAIR_PARAMETERS = """
+    input : array_like
+        Predictions, any shape.
+    target : array_like
+        Targets, ``input``'s shape."""
+_REDUCTION = """
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"``: the per-element losses, ``input``'s shape; else their mean or sum."""
+_PAIR_RAISES = """
+    Raises
+    ------
+    TypeError
+        If an array argument is not real numbers, or an option has the wrong type.
+    ValueError
+        If the shapes differ, an option is out of range, or ``reduction`` is unknown."""
+
+
+def _document(function: Any) -> None:
+    """Fill in the argument descriptions the regression losses share."""
+    function.__doc__ = (
+        function.__doc__.replace("{pair}", _PAIR_PARAMETERS)
+        .replace("{reduction}", _REDUCTION)
+        .replace("{raises}", _PAIR_RAISES)
+    )
+
+
+def _weighted_arguments(input: Any, target: Any, reduction: Any, weight: Any) -> tuple[Any, ...]:
+    """The check of mse_loss and l1_loss."""
+    x, y = _pair(input, target)
+    return x, y, _reduction.check(reduction), _weight(weight, x)
 
 
 # --------------------------------------------------------------------------- MSE, L1
@@ -93,46 +116,83 @@ def _weighted_mean_denominator(weight: np.ndarray | None) -> float | None:
 def mse_loss(input: Any, target: Any, reduction: str = "mean", weight: Any = None) -> np.ndarray:
     """Mean squared error: ``w_i (x_i - y_i)^2``, reduced.
 
-    Shapes: ``input``, ``target`` and ``weight`` (optional, per element) all of one shape;
-    output that shape for ``reduction="none"``, else a scalar.
+    Parameters
+    ----------{pair}{reduction}
+    weight : array_like, optional
+        Per-element weights, ``input``'s shape; a weighted ``"mean"`` divides by
+        ``sum(weight)`` (torch's weighted mean).
 
-    ``reduction="mean"`` divides by the number of elements, or, with ``weight``, by
-    ``sum(weight)`` (torch's weighted mean). Derivative: ``d l_i/d x_i = 2 w_i (x_i - y_i)``.
+    Returns
+    -------
+    ndarray
+        A scalar, or ``input``'s shape for ``reduction="none"``.
+    {raises}
+
+    Notes
+    -----
+    Derivative ``d l_i/d x_i = 2 w_i (x_i - y_i)``.
+
+    Examples
+    --------
+    >>> from lossviz.losses import mse_loss
+    >>> float(mse_loss([1.0, 2.0, 4.0], [1.5, 2.0, 1.0]))
+    3.08333333
+    >>> mse_loss.grad([1.0, 2.0, 4.0], [1.5, 2.0, 1.0])
+    array([-0.33333333,  0.        ,  2.        ])
+    >>> mse_loss([1.0, 2.0, 4.0], [1.5, 2.0, 1.0], reduction="none")
+    array([0.25, 0.  , 9.  ])
     """
-    x, y = _pair(input, target)
-    w = _weight(weight, x)
-    check(reduction)
-    return _weighted_reduce((x - y) ** 2, reduction, w, _weighted_mean_denominator(w))
+    return _reduction.reduce(_weighted((input - target) ** 2, weight), reduction, _weighted_mean_denominator(weight))
+
+
+mse_loss.arguments(_weighted_arguments)
 
 
 @mse_loss.gradient
-def mse_loss_grad(input: Any, target: Any, reduction: str = "mean", weight: Any = None, *, grad_output: Any = None) -> np.ndarray:
-    x, y = _pair(input, target)
-    w = _weight(weight, x)
-    check(reduction)
-    return _backward(2 * (x - y), reduction, grad_output, w, _weighted_mean_denominator(w))
+def mse_loss_grad(input: np.ndarray, target: np.ndarray, reduction: str, weight: Any, *, grad_output: Any) -> np.ndarray:
+    local = _weighted(2 * (input - target), weight)
+    return _reduction.pull_back(local, grad_output, reduction, denominator=_weighted_mean_denominator(weight))
 
 
 @loss(formula=r"\ell_i = w_i\,|x_i - y_i|", torch="torch.nn.functional.l1_loss", view="regression", topic="regression")
 def l1_loss(input: Any, target: Any, reduction: str = "mean", weight: Any = None) -> np.ndarray:
     """Mean absolute error: ``w_i |x_i - y_i|``, reduced.
 
-    Shapes and ``weight``/``reduction`` as in ``mse_loss`` (weighted mean divides by
-    ``sum(weight)``). Derivative: ``w_i sign(x_i - y_i)``; at ``x_i == y_i`` the loss has a
-    kink and, like torch, the gradient there is ``sign(0) = 0`` (a valid subgradient).
+    Parameters
+    ----------{pair}{reduction}
+    weight : array_like, optional
+        Per-element weights, ``input``'s shape; a weighted ``"mean"`` divides by
+        ``sum(weight)`` (torch's weighted mean).
+
+    Returns
+    -------
+    ndarray
+        A scalar, or ``input``'s shape for ``reduction="none"``.
+    {raises}
+
+    Notes
+    -----
+    Derivative ``w_i sign(x_i - y_i)``; at ``x_i == y_i`` the loss has a kink and, like
+    torch, the gradient there is ``sign(0) = 0`` (a valid subgradient).
+
+    Examples
+    --------
+    >>> from lossviz.losses import l1_loss
+    >>> float(l1_loss([1.0, 2.0, 4.0], [1.5, 2.0, 1.0]))
+    1.16666667
+    >>> l1_loss.grad([1.0, 2.0, 4.0], [1.5, 2.0, 1.0])
+    array([-0.33333333,  0.        ,  0.33333333])
     """
-    x, y = _pair(input, target)
-    w = _weight(weight, x)
-    check(reduction)
-    return _weighted_reduce(np.abs(x - y), reduction, w, _weighted_mean_denominator(w))
+    return _reduction.reduce(_weighted(np.abs(input - target), weight), reduction, _weighted_mean_denominator(weight))
+
+
+l1_loss.arguments(_weighted_arguments)
 
 
 @l1_loss.gradient
-def l1_loss_grad(input: Any, target: Any, reduction: str = "mean", weight: Any = None, *, grad_output: Any = None) -> np.ndarray:
-    x, y = _pair(input, target)
-    w = _weight(weight, x)
-    check(reduction)
-    return _backward(np.sign(x - y), reduction, grad_output, w, _weighted_mean_denominator(w))
+def l1_loss_grad(input: np.ndarray, target: np.ndarray, reduction: str, weight: Any, *, grad_output: Any) -> np.ndarray:
+    local = _weighted(np.sign(input - target), weight)
+    return _reduction.pull_back(local, grad_output, reduction, denominator=_weighted_mean_denominator(weight))
 
 
 # --------------------------------------------------------------------------- Smooth L1, Huber
@@ -161,23 +221,44 @@ def _smooth_l1_derivative(d: np.ndarray, beta: float) -> np.ndarray:
 def smooth_l1_loss(input: Any, target: Any, reduction: str = "mean", beta: float = 1.0) -> np.ndarray:
     """Smooth L1 (Fast R-CNN): quadratic for residuals below ``beta``, L1 minus ``beta/2`` above.
 
-    Shapes: ``input`` and ``target`` of one shape; output that shape for ``"none"``.
-    ``beta >= 0``; with ``beta = 0`` torch computes plain ``l1_loss`` (so does this).
-    Derivative: ``(x - y)/beta`` for ``|x - y| < beta``, else ``sign(x - y)``: continuous,
-    so the join at ``|x - y| = beta`` is not a kink. ``huber_loss(delta) = delta * smooth_l1_loss(beta=delta)``.
+    Parameters
+    ----------{pair}{reduction}
+    beta : float, default 1.0
+        Where the quadratic meets the line; ``beta >= 0``, and ``beta = 0`` is plain
+        ``l1_loss`` (as in torch).
+
+    Returns
+    -------
+    ndarray
+        A scalar, or ``input``'s shape for ``reduction="none"``.
+    {raises}
+
+    Notes
+    -----
+    Derivative ``(x - y)/beta`` for ``|x - y| < beta``, else ``sign(x - y)``: continuous,
+    so the join at ``|x - y| = beta`` is not a kink.
+    ``huber_loss(delta) = delta * smooth_l1_loss(beta=delta)``.
+
+    Examples
+    --------
+    >>> from lossviz.losses import smooth_l1_loss
+    >>> float(smooth_l1_loss([1.0, 2.0, 4.0], [1.5, 2.0, 1.0]))
+    0.875
+    >>> smooth_l1_loss.grad([1.0, 2.0, 4.0], [1.5, 2.0, 1.0])
+    array([-0.16666667,  0.        ,  0.33333333])
     """
+    return _reduction.reduce(_smooth_l1(input - target, beta), reduction)
+
+
+@smooth_l1_loss.arguments
+def _smooth_l1_arguments(input: Any, target: Any, reduction: Any, beta: Any) -> tuple[Any, ...]:
     x, y = _pair(input, target)
-    beta = positive("beta", beta, allow_zero=True)
-    check(reduction)
-    return reduce(_smooth_l1(x - y, beta), reduction)
+    return x, y, _reduction.check(reduction), positive("beta", beta, allow_zero=True)
 
 
 @smooth_l1_loss.gradient
-def smooth_l1_loss_grad(input: Any, target: Any, reduction: str = "mean", beta: float = 1.0, *, grad_output: Any = None) -> np.ndarray:
-    x, y = _pair(input, target)
-    beta = positive("beta", beta, allow_zero=True)
-    check(reduction)
-    return _backward(_smooth_l1_derivative(x - y, beta), reduction, grad_output)
+def smooth_l1_loss_grad(input: np.ndarray, target: np.ndarray, reduction: str, beta: float, *, grad_output: Any) -> np.ndarray:
+    return _reduction.pull_back(_smooth_l1_derivative(input - target, beta), grad_output, reduction)
 
 
 @loss(
@@ -188,39 +269,51 @@ def smooth_l1_loss_grad(input: Any, target: Any, reduction: str = "mean", beta: 
 def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 1.0, weight: Any = None) -> np.ndarray:
     """Huber loss: quadratic for residuals below ``delta``, ``delta``-sloped linear above.
 
-    Shapes: ``input``, ``target`` and optional per-element ``weight`` of one shape.
-    ``delta > 0`` (torch rejects 0). Equals ``delta * smooth_l1_loss(beta=delta)``.
-    Derivative: ``w_i clip(x_i - y_i, -delta, delta)`` (continuous: no kink).
-    torch's weighted ``"mean"`` here divides by the element count, not by ``sum(weight)``
-    as ``mse_loss``/``l1_loss`` do; this follows torch.
+    Parameters
+    ----------{pair}{reduction}
+    delta : float, default 1.0
+        Where the quadratic meets the line; ``delta > 0`` (torch refuses 0).
+    weight : array_like, optional
+        Per-element weights, ``input``'s shape. torch's weighted ``"mean"`` here divides
+        by the element count, not by ``sum(weight)`` as ``mse_loss``/``l1_loss`` do; this
+        follows torch.
+
+    Returns
+    -------
+    ndarray
+        A scalar, or ``input``'s shape for ``reduction="none"``.
+    {raises}
+
+    Notes
+    -----
+    Equals ``delta * smooth_l1_loss(beta=delta)``. Derivative
+    ``w_i clip(x_i - y_i, -delta, delta)`` (continuous: no kink).
+
+    Examples
+    --------
+    >>> from lossviz.losses import huber_loss
+    >>> float(huber_loss([1.0, 2.0, 4.0], [1.5, 2.0, 1.0], delta=2.0))
+    1.375
+    >>> huber_loss.grad([1.0, 2.0, 4.0], [1.5, 2.0, 1.0], delta=2.0)
+    array([-0.16666667,  0.        ,  0.66666667])
     """
+    return _reduction.reduce(_weighted(delta * _smooth_l1(input - target, delta), weight), reduction)
+
+
+@huber_loss.arguments
+def _huber_arguments(input: Any, target: Any, reduction: Any, delta: Any, weight: Any) -> tuple[Any, ...]:
     x, y = _pair(input, target)
-    w = _weight(weight, x)
-    delta = positive("delta", delta)
-    check(reduction)
-    return _weighted_reduce(delta * _smooth_l1(x - y, delta), reduction, w, None)
+    return x, y, _reduction.check(reduction), positive("delta", delta), _weight(weight, x)
 
 
 @huber_loss.gradient
 def huber_loss_grad(
-    input: Any, target: Any, reduction: str = "mean", delta: float = 1.0, weight: Any = None, *, grad_output: Any = None
+    input: np.ndarray, target: np.ndarray, reduction: str, delta: float, weight: Any, *, grad_output: Any
 ) -> np.ndarray:
-    x, y = _pair(input, target)
-    w = _weight(weight, x)
-    delta = positive("delta", delta)
-    check(reduction)
-    return _backward(np.clip(x - y, -delta, delta), reduction, grad_output, w)
+    return _reduction.pull_back(_weighted(np.clip(input - target, -delta, delta), weight), grad_output, reduction)
 
 
 # --------------------------------------------------------------------------- likelihoods
-
-
-def _poisson_args(input: Any, target: Any, log_input: bool, eps: float) -> tuple[np.ndarray, np.ndarray, float]:
-    x, y = _pair(input, target)
-    _nonnegative("target", y, "a Poisson count")
-    if not log_input:
-        _nonnegative("input", x, "a Poisson rate when log_input=False")
-    return x, y, positive("eps", eps, allow_zero=True)
 
 
 @loss(
@@ -238,38 +331,71 @@ def poisson_nll_loss(
 ) -> np.ndarray:
     """Negative log-likelihood of counts ``target ~ Poisson(rate)``, without the ``log(y!)`` constant.
 
-    Shapes: ``input`` and ``target`` of one shape. ``log_input=True``: ``input`` is the
-    log-rate and ``l = exp(x) - y x``; ``False``: ``input`` is the rate and
-    ``l = x - y log(x + eps)``. ``full=True`` adds Stirling's approximation of ``log(y!)``,
-    ``y log y - y + log(2 pi y)/2``, for ``y > 1`` only (torch masks ``y <= 1`` to 0).
-    Derivative: ``exp(x) - y`` (log input) or ``1 - y/(x + eps)``; Stirling's term has none.
-    Unlike torch, negative counts (and negative rates when ``log_input=False``) are rejected.
+    Parameters
+    ----------
+    input : array_like
+        The log-rate (``log_input=True``) or the rate (``False``), any shape.
+    target : array_like
+        Counts, ``input``'s shape; >= 0.
+    log_input : bool, default True
+        True: ``l = exp(x) - y x``; False: ``l = x - y log(x + eps)``.
+    full : bool, default False
+        Add Stirling's approximation of ``log(y!)``, ``y log y - y + log(2 pi y)/2``,
+        for ``y > 1`` only (torch masks ``y <= 1`` to 0).
+    eps : float, default 1e-8
+        Keeps ``log`` finite at a rate of 0 (``log_input=False``); >= 0.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"``: the per-element losses, ``input``'s shape; else their mean or sum.
+
+    Returns
+    -------
+    ndarray
+        A scalar, or ``input``'s shape for ``reduction="none"``.
+
+    Raises
+    ------
+    TypeError
+        If an array argument is not real numbers, or an option has the wrong type.
+    ValueError
+        If the shapes differ, a count (or a rate, with ``log_input=False``) is negative,
+        ``eps < 0``, or ``reduction`` is unknown. torch computes a number for negative
+        counts and rates; lossviz refuses them on purpose: no Poisson distribution has them.
+
+    Notes
+    -----
+    Derivative ``exp(x) - y`` (log input) or ``1 - y/(x + eps)``; Stirling's term has none.
+
+    Examples
+    --------
+    >>> from lossviz.losses import poisson_nll_loss
+    >>> float(poisson_nll_loss([0.0, 1.0, -1.0], [1.0, 2.0, 0.0]))
+    0.69538709
+    >>> poisson_nll_loss.grad([0.0, 1.0, -1.0], [1.0, 2.0, 0.0])
+    array([0.        , 0.23942728, 0.12262648])
     """
-    x, y, eps = _poisson_args(input, target, log_input, eps)
-    check(reduction)
-    losses = np.exp(x) - y * x if log_input else x - y * np.log(x + eps)
+    losses = np.exp(input) - target * input if log_input else input - target * np.log(input + eps)
     if full:
-        counted = y > 1
-        safe = np.where(counted, y, 1.0)  # keeps log() away from y <= 1, which is masked anyway
+        counted = target > 1
+        safe = np.where(counted, target, 1.0)  # keeps log() away from y <= 1, which is masked anyway
         losses = losses + np.where(counted, safe * np.log(safe) - safe + 0.5 * np.log(2 * np.pi * safe), 0.0)
-    return reduce(losses, reduction)
+    return _reduction.reduce(losses, reduction)
+
+
+@poisson_nll_loss.arguments
+def _poisson_arguments(input: Any, target: Any, log_input: Any, full: Any, eps: Any, reduction: Any) -> tuple[Any, ...]:
+    x, y = _pair(input, target)
+    _nonnegative("target", y, "a Poisson count")
+    if not flag("log_input", log_input):
+        _nonnegative("input", x, "a Poisson rate when log_input=False")
+    return x, y, bool(log_input), flag("full", full), positive("eps", eps, allow_zero=True), _reduction.check(reduction)
 
 
 @poisson_nll_loss.gradient
 def poisson_nll_loss_grad(
-    input: Any,
-    target: Any,
-    log_input: bool = True,
-    full: bool = False,
-    eps: float = 1e-8,
-    reduction: str = "mean",
-    *,
-    grad_output: Any = None,
+    input: np.ndarray, target: np.ndarray, log_input: bool, full: bool, eps: float, reduction: str, *, grad_output: Any
 ) -> np.ndarray:
-    x, y, eps = _poisson_args(input, target, log_input, eps)
-    check(reduction)
-    derivative = np.exp(x) - y if log_input else 1 - y / (x + eps)
-    return _backward(derivative, reduction, grad_output)
+    local = np.exp(input) - target if log_input else 1 - target / (input + eps)
+    return _reduction.pull_back(local, grad_output, reduction)
 
 
 def _one_dim_of_one(shape: tuple[int, ...], other: tuple[int, ...]) -> bool:
@@ -277,33 +403,9 @@ def _one_dim_of_one(shape: tuple[int, ...], other: tuple[int, ...]) -> bool:
     return len(other) == len(shape) and [b for a, b in zip(shape, other) if a != b] == [1]
 
 
-def _gaussian_args(
-    input: Any, target: Any, var: Any, eps: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, ...], float]:
-    """Checked ``input``, ``target`` and ``var`` broadcast to the input, var's own shape, and ``eps``.
-
-    torch accepts a ``target`` of the input's shape or of that shape with one dimension
-    of 1; and a scalar ``var``, ``var`` of the input's shape, of the input's shape without
-    its last dimension (one variance per row: unsqueezed), or with one dimension of 1.
-    """
-    x = as_float("input", input)
-    y = as_float("target", target)
-    if y.shape != x.shape and not _one_dim_of_one(x.shape, y.shape):
-        raise ValueError(f"target must have the input's shape {x.shape}, or that shape with one dimension set to 1; got {y.shape}")
-    v = as_float("var", var)
-    shape = v.shape
-    if v.ndim == 0 or shape == x.shape:
-        pass
-    elif shape == x.shape[:-1]:
-        v = v[..., None]
-    elif not _one_dim_of_one(x.shape, shape):
-        raise ValueError(
-            f"var must be a scalar, have the input's shape {x.shape}, the input's shape without its last "
-            f"dimension {x.shape[:-1]}, or the input's shape with one dimension set to 1; got {shape}"
-        )
-    _nonnegative("var", v, "a variance")
-    eps = positive("eps", eps, allow_zero=True)
-    return x, np.broadcast_to(y, x.shape), v, shape, eps
+def _variance(var: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``var`` shaped to broadcast against the input: one per row is unsqueezed (torch's rule)."""
+    return var[..., None] if var.ndim and var.shape != x.shape and var.shape == x.shape[:-1] else var
 
 
 @loss(
@@ -317,48 +419,95 @@ def gaussian_nll_loss(
 ) -> np.ndarray:
     """Negative log-likelihood of ``target ~ Normal(mean=input, variance=var)``.
 
-    Shapes: ``input`` ``(N, *)``; ``target`` the same, or with one dimension 1; ``var`` a
-    scalar, the input's shape, ``(N, *)`` minus the last dimension (one variance per row),
-    or the same number of dimensions with one of them 1 (e.g. ``(N, 1)`` for ``(N, D)``):
-    broadcast as torch does. Output: the input's shape for ``"none"``, else a scalar (mean
-    over all elements).
+    Parameters
+    ----------
+    input : array_like
+        Predicted means, any shape.
+    target : array_like
+        Observations; any shape that broadcasts against ``input`` (torch subtracts the
+        two without a check, so a ``(D,)`` target serves every row of an ``(N, D)`` input).
+    var : array_like
+        Variances, >= 0, shaped relative to ``input`` by torch's rule: a scalar, the
+        input's shape, the input's shape without its last dimension (one variance per
+        row, unsqueezed), or the input's number of dimensions with exactly one of them 1
+        (e.g. ``(N, 1)`` for ``(N, D)``).
+    full : bool, default False
+        Add the constant ``log(2 pi)/2``.
+    eps : float, default 1e-6
+        ``var`` is clamped below at ``eps``; >= 0.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"``: the per-element losses, of the broadcast shape; else their mean or sum.
 
-    ``var`` is clamped below at ``eps`` (torch does this without autograd, so the
-    gradient w.r.t. ``var`` is the formula's, evaluated at the clamped value, even where
-    the clamp is active). ``full=True`` adds ``log(2 pi)/2``. Derivatives, with
-    ``v = max(var, eps)``: ``d l/d x = (x - y)/v``; ``d l/d var = (1/v - (x - y)^2/v^2)/2``,
-    summed over the dimensions ``var`` was broadcast along. Negative ``var`` is an error.
+    Returns
+    -------
+    ndarray
+        A scalar, or the shape ``input``, ``target`` and ``var`` broadcast to.
+        ``.grad`` returns ``(d/d input, d/d var)``, each of its argument's shape.
+
+    Raises
+    ------
+    TypeError
+        If an array argument is not real numbers, or an option has the wrong type.
+    ValueError
+        If ``target`` does not broadcast against ``input``, ``var`` has another shape
+        than the four above, a variance is negative, ``eps < 0``, or ``reduction`` is unknown.
+
+    Notes
+    -----
+    torch clamps ``var`` at ``eps`` without autograd, so the gradient w.r.t. ``var`` is
+    the formula's, evaluated at the clamped value, even where the clamp is active. With
+    ``v = max(var, eps)``: ``d l/d x = (x - y)/v``; ``d l/d var = (1/v - (x - y)^2/v^2)/2``;
+    each summed over the dimensions its argument was broadcast along.
+
+    Examples
+    --------
+    >>> from lossviz.losses import gaussian_nll_loss
+    >>> float(gaussian_nll_loss([1.0, 2.0, 4.0], [1.5, 2.0, 1.0], [0.5, 1.0, 2.0]))
+    0.83333333
+    >>> d_input, d_var = gaussian_nll_loss.grad([1.0, 2.0, 4.0], [1.5, 2.0, 1.0], [0.5, 1.0, 2.0])
+    >>> d_input
+    array([-0.33333333,  0.        ,  0.5       ])
+    >>> d_var
+    array([ 0.16666667,  0.16666667, -0.29166667])
+
+    One target row for every input row, one variance per row:
+
+    >>> float(gaussian_nll_loss([[1.0, 2.0], [3.0, 4.0]], [1.0, 1.0], [[0.5], [2.0]]))
+    1.0625
     """
-    x, y, v, _, eps = _gaussian_args(input, target, var, eps)
-    check(reduction)
-    v = np.maximum(v, eps)
-    losses = 0.5 * (np.log(v) + (x - y) ** 2 / v)
+    v = np.maximum(_variance(var, input), eps)
+    losses = 0.5 * (np.log(v) + (input - target) ** 2 / v)
     if full:
         losses = losses + 0.5 * math.log(2 * math.pi)
-    return reduce(losses, reduction)
+    return _reduction.reduce(losses, reduction)
+
+
+@gaussian_nll_loss.arguments
+def _gaussian_arguments(input: Any, target: Any, var: Any, full: Any, eps: Any, reduction: Any) -> tuple[Any, ...]:
+    x = as_float("input", input)
+    y = as_float("target", target)
+    v = as_float("var", var)
+    if v.ndim and v.shape != x.shape and v.shape != x.shape[:-1] and not _one_dim_of_one(x.shape, v.shape):
+        raise ValueError(
+            f"var must be a scalar, have the input's shape {x.shape}, the input's shape without its last "
+            f"dimension {x.shape[:-1]}, or the input's shape with one dimension set to 1; got {v.shape}"
+        )
+    broadcast(("input", x), ("target", y), ("var", _variance(v, x)))
+    _nonnegative("var", v, "a variance")
+    return x, y, v, flag("full", full), positive("eps", eps, allow_zero=True), _reduction.check(reduction)
 
 
 @gaussian_nll_loss.gradient
 def gaussian_nll_loss_grad(
-    input: Any,
-    target: Any,
-    var: Any,
-    full: bool = False,
-    eps: float = 1e-6,
-    reduction: str = "mean",
-    *,
-    grad_output: Any = None,
+    input: np.ndarray, target: np.ndarray, var: np.ndarray, full: bool, eps: float, reduction: str, *, grad_output: Any
 ) -> tuple[np.ndarray, np.ndarray]:
-    x, y, v, var_shape, eps = _gaussian_args(input, target, var, eps)
-    check(reduction)
-    v = np.maximum(v, eps)
-    d = x - y
-    upstream = reduce_backward(grad_output, x.shape, reduction)
-    grad_var = upstream * 0.5 * (1 / v - d * d / (v * v))
-    # Undo the broadcast: sum over every axis var was stretched along, then restore its shape.
-    stretched = tuple(k for k in range(x.ndim) if np.ndim(v) == 0 or v.shape[k] != x.shape[k])
-    grad_var = np.sum(grad_var, axis=stretched, keepdims=True).reshape(var_shape)
-    return upstream * d / v, grad_var
+    stretched = _variance(var, input)
+    v = np.maximum(stretched, eps)
+    d = input - target
+    # every local derivative takes the loss's (broadcast) shape before the pull-back
+    d_input = _reduction.pull_back(np.broadcast_to(d / v, np.broadcast_shapes(d.shape, v.shape)), grad_output, reduction)
+    d_var = _reduction.pull_back(np.broadcast_to(0.5 * (1 / v - d * d / (v * v)), d_input.shape), grad_output, reduction)
+    return _reduction.sum_to(d_input, input.shape), _reduction.sum_to(d_var, stretched.shape).reshape(var.shape)
 
 
 # --------------------------------------------------------------------------- beyond torch
@@ -370,13 +519,39 @@ def rmse(input: Any, target: Any) -> np.ndarray:
 
     Follows Keras' ``RootMeanSquaredError`` and sklearn's ``root_mean_squared_error`` for
     one output: the root of the mean over *all* elements (not a mean of per-row roots).
-    RMSE is itself a reduction, so there is no ``reduction`` argument. Computed as
-    ``s * sqrt(mean((d/s)^2))`` with ``s = max|d|`` so that squares neither overflow nor
-    underflow. Derivative: ``d RMSE/d x_i = (x_i - y_i)/(n RMSE)``; at ``RMSE = 0`` it is
-    0/0 and 0 is used (RMSE is ``||d|| / sqrt(n)``, and 0 is a subgradient of a norm at 0).
+    RMSE is itself a reduction, so there is no ``reduction`` argument.
+
+    Parameters
+    ----------{pair}
+
+    Returns
+    -------
+    ndarray
+        A scalar.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not real numbers.
+    ValueError
+        If the shapes differ.
+
+    Notes
+    -----
+    Computed as ``s * sqrt(mean((d/s)^2))`` with ``s = max|d|`` so that squares neither
+    overflow nor underflow. Derivative ``d RMSE/d x_i = (x_i - y_i)/(n RMSE)``; at
+    ``RMSE = 0`` it is 0/0 and 0 is used (RMSE is ``||d|| / sqrt(n)``, and 0 is a
+    subgradient of a norm at 0).
+
+    Examples
+    --------
+    >>> from lossviz.losses import rmse
+    >>> float(rmse([1.0, 2.5, 4.0], [1.5, 2.0, 1.0]))
+    1.77951304
+    >>> rmse.grad([1.0, 2.5, 4.0], [1.5, 2.0, 1.0])
+    array([-0.09365858,  0.09365858,  0.56195149])
     """
-    x, y = _pair(input, target)
-    return _rmse_scaled(x - y)[0]
+    return _rmse_scaled(input - target)[0]
 
 
 def _rmse_scaled(d: np.ndarray) -> tuple[np.ndarray, float]:
@@ -385,23 +560,18 @@ def _rmse_scaled(d: np.ndarray) -> tuple[np.ndarray, float]:
     return scale * np.sqrt(np.mean((d / scale) ** 2)), scale
 
 
+rmse.arguments(_pair)
+
+
 @rmse.gradient
-def rmse_grad(input: Any, target: Any, *, grad_output: Any = None) -> np.ndarray:
-    x, y = _pair(input, target)
-    d = x - y
+def rmse_grad(input: np.ndarray, target: np.ndarray, *, grad_output: Any) -> np.ndarray:
+    d = input - target
     value, scale = _rmse_scaled(d)
-    # Chain rule through sqrt: d RMSE/d MSE = 1/(2 RMSE), and MSE's mean divides by n.
-    upstream = reduce_backward(grad_output, d.shape, "mean")
     if value == 0:
-        return np.zeros_like(upstream)
+        return _reduction.pull_back(np.zeros_like(d), grad_output, "mean")
+    # Chain rule through sqrt: d RMSE/d MSE = 1/(2 RMSE), and MSE's mean divides by n.
     # (d/s)/(RMSE/s) rather than d/RMSE keeps both factors in range.
-    return upstream * (d / scale) / (value / scale)
-
-
-def _mape_args(input: Any, target: Any, eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    x, y = _pair(input, target)
-    eps = positive("eps", eps)
-    return x, y, np.maximum(np.abs(y), eps)
+    return _reduction.pull_back((d / scale) / (value / scale), grad_output, "mean")
 
 
 @loss(formula=r"\ell_i = \frac{|x_i - y_i|}{\max(|y_i|, \epsilon)}", torch=None, view="regression", topic="regression")
@@ -410,54 +580,94 @@ def mape(input: Any, target: Any, reduction: str = "mean", eps: float = MAPE_EPS
 
     Follows sklearn's ``mean_absolute_percentage_error``: ``|x - y| / max(|y|, eps)`` with
     ``eps`` the float64 machine epsilon, so a zero target gives a huge, finite loss rather
-    than inf. Shapes: ``input`` and ``target`` of one shape. torch has no MAPE (the division
-    by the target makes it a custom loss). Derivative: ``sign(x - y)/max(|y|, eps)``, 0 at
-    ``x == y`` (torch's ``sign(0)``); not differentiated w.r.t. the target.
+    than inf. torch has no MAPE (the division by the target makes it a custom loss).
+
+    Parameters
+    ----------{pair}{reduction}
+    eps : float, default float64 epsilon
+        The smallest denominator; > 0.
+
+    Returns
+    -------
+    ndarray
+        A scalar, or ``input``'s shape for ``reduction="none"``.
+    {raises}
+
+    Notes
+    -----
+    Derivative ``sign(x - y)/max(|y|, eps)``, 0 at ``x == y`` (torch's ``sign(0)``); not
+    differentiated w.r.t. the target.
+
+    Examples
+    --------
+    >>> from lossviz.losses import mape
+    >>> float(mape([1.0, 2.5, 4.0], [1.5, 2.0, 1.0]))
+    1.19444444
+    >>> mape.grad([1.0, 2.5, 4.0], [1.5, 2.0, 1.0])
+    array([-0.22222222,  0.16666667,  0.33333333])
     """
-    x, y, denominator = _mape_args(input, target, eps)
-    check(reduction)
-    return reduce(np.abs(x - y) / denominator, reduction)
+    return _reduction.reduce(np.abs(input - target) / np.maximum(np.abs(target), eps), reduction)
+
+
+@mape.arguments
+def _mape_arguments(input: Any, target: Any, reduction: Any, eps: Any) -> tuple[Any, ...]:
+    x, y = _pair(input, target)
+    return x, y, _reduction.check(reduction), positive("eps", eps)
 
 
 @mape.gradient
-def mape_grad(input: Any, target: Any, reduction: str = "mean", eps: float = MAPE_EPS, *, grad_output: Any = None) -> np.ndarray:
-    x, y, denominator = _mape_args(input, target, eps)
-    check(reduction)
-    return _backward(np.sign(x - y) / denominator, reduction, grad_output)
+def mape_grad(input: np.ndarray, target: np.ndarray, reduction: str, eps: float, *, grad_output: Any) -> np.ndarray:
+    return _reduction.pull_back(np.sign(input - target) / np.maximum(np.abs(target), eps), grad_output, reduction)
+
+
+def _pair_and_reduction(input: Any, target: Any, reduction: Any) -> tuple[Any, ...]:
+    x, y = _pair(input, target)
+    return x, y, _reduction.check(reduction)
 
 
 @loss(formula=r"\ell_i = \log\cosh(d_i) = |d_i| + \log\left(1 + e^{-2|d_i|}\right) - \log 2,\quad d_i = x_i - y_i", torch=None, view="regression", topic="regression")
 def log_cosh(input: Any, target: Any, reduction: str = "mean") -> np.ndarray:
     """Log-cosh loss: ``log(cosh(x - y))``, about ``d^2/2`` for small and ``|d| - log 2`` for large residuals.
 
-    Follows Keras' ``LogCosh`` (per element; Keras then averages). Shapes: ``input`` and
-    ``target`` of one shape. ``cosh`` overflows beyond ``|d| ~ 710``, so for ``|d| >= 1`` the
-    form ``|d| + log1p(exp(-2|d|)) - log 2`` is used; below 1 that form cancels (``log 2``
+    Follows Keras' ``LogCosh`` (per element; Keras then averages).
+
+    Parameters
+    ----------{pair}{reduction}
+
+    Returns
+    -------
+    ndarray
+        A scalar, or ``input``'s shape for ``reduction="none"``.
+    {raises}
+
+    Notes
+    -----
+    ``cosh`` overflows beyond ``|d| ~ 710``, so for ``|d| >= 1`` the form
+    ``|d| + log1p(exp(-2|d|)) - log 2`` is used; below 1 that form cancels (``log 2``
     against ``|d| + log 2``) and loses up to all digits, so there the identity
     ``cosh d = 1 + 2 sinh^2(d/2)`` gives ``log1p(2 sinh^2(d/2))``, exact to rounding.
-    Derivative: ``tanh(x - y)``, smooth everywhere.
+    Derivative ``tanh(x - y)``, smooth everywhere.
+
+    Examples
+    --------
+    >>> from lossviz.losses import log_cosh
+    >>> float(log_cosh([1.0, 2.5, 4.0], [1.5, 2.0, 1.0]))
+    0.84985251
+    >>> log_cosh.grad([1.0, 2.5, 4.0], [1.5, 2.0, 1.0])
+    array([-0.15403905,  0.15403905,  0.33168492])
     """
-    x, y = _pair(input, target)
-    check(reduction)
-    z = np.abs(x - y)
+    z = np.abs(input - target)
     small = np.log1p(2 * np.sinh(np.minimum(z, 1.0) / 2) ** 2)
     large = z + np.log1p(np.exp(-2 * z)) - math.log(2)
-    return reduce(np.where(z < 1, small, large), reduction)
+    return _reduction.reduce(np.where(z < 1, small, large), reduction)
+
+
+log_cosh.arguments(_pair_and_reduction)
 
 
 @log_cosh.gradient
-def log_cosh_grad(input: Any, target: Any, reduction: str = "mean", *, grad_output: Any = None) -> np.ndarray:
-    x, y = _pair(input, target)
-    check(reduction)
-    return _backward(np.tanh(x - y), reduction, grad_output)
-
-
-def _quantile_args(input: Any, target: Any, quantile: float) -> tuple[np.ndarray, np.ndarray, float]:
-    x, y = _pair(input, target)
-    q = in_range("quantile", quantile, 0.0, 1.0)
-    if q in (0.0, 1.0):
-        raise ValueError(f"quantile must lie strictly between 0 and 1, got {q}")
-    return x, y, q
+def log_cosh_grad(input: np.ndarray, target: np.ndarray, reduction: str, *, grad_output: Any) -> np.ndarray:
+    return _reduction.pull_back(np.tanh(input - target), grad_output, reduction)
 
 
 @loss(
@@ -471,21 +681,49 @@ def quantile(input: Any, target: Any, reduction: str = "mean", quantile: float =
     Follows sklearn's ``mean_pinball_loss`` (its ``alpha`` is ``quantile`` here), with
     ``r = y - x``: ``q r`` if ``r >= 0`` else ``(q - 1) r``. Minimising it over a constant
     prediction gives the ``q``-quantile of the targets; ``q = 0.5`` is half of ``l1_loss``.
-    ``0 < quantile < 1``. Shapes: ``input`` and ``target`` of one shape.
+
+    Parameters
+    ----------{pair}{reduction}
+    quantile : float, default 0.5
+        The quantile q the prediction should reach; ``0 < quantile < 1``.
+
+    Returns
+    -------
+    ndarray
+        A scalar, or ``input``'s shape for ``reduction="none"``.
+    {raises}
+
+    Notes
+    -----
     Derivative w.r.t. ``x``: ``-q`` where ``y > x``, ``1 - q`` where ``y < x``; at the kink
     ``y == x`` it is 0 (a subgradient, in ``[-q, 1 - q]``, matching ``l1_loss``'s ``sign(0)``).
+
+    Examples
+    --------
+    >>> from lossviz.losses import quantile
+    >>> float(quantile([1.0, 2.5, 4.0], [1.5, 2.0, 1.0], quantile=0.9))
+    0.26666667
+    >>> quantile.grad([1.0, 2.5, 4.0], [1.5, 2.0, 1.0], quantile=0.9)
+    array([-0.3       ,  0.03333333,  0.03333333])
     """
-    x, y, q = _quantile_args(input, target, quantile)
-    check(reduction)
-    r = y - x
-    return reduce(np.maximum(q * r, (q - 1) * r), reduction)
+    r = target - input
+    return _reduction.reduce(np.maximum(quantile * r, (quantile - 1) * r), reduction)
+
+
+@quantile.arguments
+def _quantile_arguments(input: Any, target: Any, reduction: Any, quantile: Any) -> tuple[Any, ...]:
+    x, y = _pair(input, target)
+    q = in_range("quantile", quantile, 0.0, 1.0)
+    if q in (0.0, 1.0):
+        raise ValueError(f"quantile must lie strictly between 0 and 1, got {q}")
+    return x, y, _reduction.check(reduction), q
 
 
 @quantile.gradient
-def quantile_grad(
-    input: Any, target: Any, reduction: str = "mean", quantile: float = 0.5, *, grad_output: Any = None
-) -> np.ndarray:
-    x, y, q = _quantile_args(input, target, quantile)
-    check(reduction)
-    r = y - x
-    return _backward(np.where(r > 0, -q, np.where(r < 0, 1 - q, 0.0)), reduction, grad_output)
+def quantile_grad(input: np.ndarray, target: np.ndarray, reduction: str, quantile: float, *, grad_output: Any) -> np.ndarray:
+    r = target - input
+    return _reduction.pull_back(np.where(r > 0, -quantile, np.where(r < 0, 1 - quantile, 0.0)), grad_output, reduction)
+
+
+for _function in (mse_loss, l1_loss, smooth_l1_loss, huber_loss, rmse, mape, log_cosh, quantile):
+    _document(_function)

@@ -105,3 +105,43 @@ def test_default_grad_output_is_ones():
     np.testing.assert_allclose(softmax.grad(x, dim=0), np.zeros(7), atol=1e-16)  # sum of p is constant
 
 
+
+
+def test_rrelu_training_draws_its_slopes_once_for_the_forward_and_grad():
+    """training=True: one slope per entry, uniform in [lower, upper], from the documented
+    seed; the same call gives the same slopes, so .grad differentiates the forward."""
+    from lossviz.activations import rectifiers, rrelu
+
+    x = np.linspace(-3.0, 2.0, 2001)
+    out = rrelu(x, lower=0.1, upper=0.3, training=True)
+    negative = x < 0
+    slopes = out[negative] / x[negative]
+    assert slopes.min() >= 0.1 and slopes.max() <= 0.3 and np.ptp(slopes) > 0.15  # drawn, not fixed
+    expected = np.random.default_rng(rectifiers.RRELU_SEED).uniform(0.1, 0.3, x.shape)
+    np.testing.assert_allclose(slopes, expected[negative], rtol=1e-14)
+    np.testing.assert_array_equal(out, rrelu(x, lower=0.1, upper=0.3, training=True))
+    np.testing.assert_array_equal(out[~negative], x[~negative])
+    grad = rrelu.grad(x, lower=0.1, upper=0.3, training=True)
+    np.testing.assert_array_equal(grad[~negative & (x > 0)], 1.0)
+    np.testing.assert_allclose(grad[negative], slopes, rtol=1e-14)
+    np.testing.assert_array_equal(rrelu(x, training=False), rrelu(x))
+
+
+def test_rrelu_training_passes_gradcheck():
+    from lossviz.activations import rrelu
+    from lossviz.check import gradcheck
+
+    x = np.array([-2.0, -0.7, -0.2, 0.4, 1.3])
+    weights = np.array([0.3, -1.0, 2.0, 0.5, 1.0])
+    gradcheck(lambda v: np.sum(weights * rrelu(v, training=True)), x, rrelu.grad(x, training=True, grad_output=weights))
+
+
+@pytest.mark.parametrize("call", ["forward", "grad"])
+def test_rrelu_refuses_inplace_by_name(call):
+    from lossviz.activations import rrelu
+
+    function = rrelu if call == "forward" else rrelu.grad
+    with pytest.raises(ValueError, match=r"^inplace=True is not supported"):
+        function(X, inplace=True)
+    with pytest.raises(TypeError, match=r"^training must be True or False"):
+        function(X, training="yes")

@@ -7,12 +7,15 @@ their float64 neighbours) deterministically and states the derivative chosen the
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
+from lossviz._validate import NonFiniteInputWarning
 from lossviz.activations import REGISTRY
 
 from .cases import CASES, EXTREMES, RTOL, atol_for, torch_function
@@ -86,3 +89,49 @@ def test_derivative_at_each_kink_is_torchs(name, matches_torch):
     around = np.concatenate([kinks, np.nextafter(kinks, -np.inf), np.nextafter(kinks, np.inf), EXTREMES])
     _compare(matches_torch, name, around, *args, **options)
     _compare(matches_torch, name, around, *args, **options, grad_output=np.ones_like(around))
+
+
+def _nan_call(name: str) -> tuple[np.ndarray, tuple, dict]:
+    """NaN among ordinary values, with options that put ordinary values on every piece."""
+    x = np.array([np.nan, -2.0, -0.25, 0.0, 0.3, 1.5, 7.0, np.nan])
+    args = (np.array([0.25]),) if name == "prelu" else ()
+    kwargs = {"threshold": 0.5, "value": -1.0} if name == "threshold" else {}
+    kwargs.update({"dim": 0} if name in ("softmax", "log_softmax", "softmin", "glu") else {})
+    return x, args, kwargs
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_nan_stays_nan_forwards_as_in_torch_and_backwards(name):
+    """Forwards NaN stays NaN, as torch's (threshold, softshrink and hardshrink once made it
+    a number); backwards a NaN input has no derivative: NaN (torch's kernels pick a piece
+    there by a comparison, differently in different kernels and CPU paths)."""
+    import torch
+
+    from lossviz.check import resolve_torch
+
+    x, args, kwargs = _nan_call(name)
+    function = REGISTRY[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NonFiniteInputWarning)  # the NaN is the point here
+        value = function(x, *args, **kwargs)
+        grad = function.grad(x, *args, **kwargs)
+    grad = grad[0] if name == "prelu" else grad
+    theirs = (torch_function(name) or resolve_torch(function.torch))(torch.tensor(x), *map(torch.tensor, args), **kwargs)
+    np.testing.assert_array_equal(np.isnan(value), np.isnan(theirs.numpy()))
+    if name in ("softmax", "log_softmax", "softmin"):  # a NaN spreads over its slice
+        assert np.isnan(value).all() and np.isnan(grad).all()
+    elif name == "glu":  # a NaN gate has no derivative; a NaN in the linear half still has sigma(b)
+        assert np.isnan(grad[-1]) and grad[0] == pytest.approx(1 / (1 + np.exp(-x[4])), rel=1e-15)
+    else:
+        assert np.isnan(value[[0, -1]]).all() and np.isfinite(value[1:-1]).all()
+        assert np.isnan(grad[[0, -1]]).all() and np.isfinite(grad[1:-1]).all()
+
+
+@pytest.mark.parametrize("shape", [(0,), (0, 3), (3, 0), (2, 0, 4)], ids=str)
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+def test_a_dimension_of_size_0_gives_torchs_empty_result(name, shape, matches_torch):
+    for dim in range(len(shape)):
+        x = np.zeros(shape)
+        assert REGISTRY[name](x, dim=dim).shape == shape
+        assert REGISTRY[name].grad(x, dim=dim).shape == shape
+        _compare(matches_torch, name, x, dim=dim)

@@ -1,5 +1,5 @@
-"""Contract of lossviz.losses.classification: names and signatures as torch, metadata,
-bad input rejected with errors that name the argument, NaN reported, values by hand."""
+"""lossviz.losses.classification: torchvision's focal signature, bad input rejected with
+errors that name the argument, NaN reported, values by hand."""
 
 from __future__ import annotations
 
@@ -11,25 +11,8 @@ import pytest
 
 import lossviz.losses as losses
 from lossviz._validate import NonFiniteInputWarning
-from lossviz.losses import classification
 
-from .test_classification_beyond import check_vjp
-
-TORCH_BACKED = [
-    "cross_entropy",
-    "nll_loss",
-    "binary_cross_entropy",
-    "binary_cross_entropy_with_logits",
-    "kl_div",
-    "multilabel_soft_margin_loss",
-]
-BEYOND_TORCH = ["sigmoid_focal_loss", "softmax_focal_loss", "dice_loss"]
-
-
-def test_module_exports_every_loss_and_registers_it():
-    assert sorted(classification.__all__) == sorted(TORCH_BACKED + BEYOND_TORCH)
-    for name in classification.__all__:
-        assert losses.REGISTRY[name] is getattr(losses, name)
+from .helpers import check_vjp
 
 
 def test_sigmoid_focal_loss_signature_is_torchvisions():
@@ -44,16 +27,6 @@ def test_sigmoid_focal_loss_signature_is_torchvisions():
     ]
     assert losses.sigmoid_focal_loss.torch == "torchvision.ops.sigmoid_focal_loss"
     assert losses.sigmoid_focal_loss.wrt == ("inputs",)
-
-
-@pytest.mark.parametrize("name", TORCH_BACKED + BEYOND_TORCH)
-def test_every_loss_documents_itself(name):
-    function = getattr(losses, name)
-    assert function.formula.strip() and "\\" in function.formula  # LaTeX, not prose
-    doc = function.__doc__
-    assert "Shape" in doc and "Derivative" in doc and "ormula" in doc
-    if name in ("softmax_focal_loss", "dice_loss"):
-        assert function.torch is None
 
 
 # --------------------------------------------------------------------------- bad input

@@ -26,10 +26,9 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lossviz.check import gradcheck
 from lossviz.losses import cross_entropy, dice_loss, sigmoid_focal_loss, softmax_focal_loss
 
-from .test_classification_torch import (
+from .helpers import (
     ATOL,
     BINARY_SHAPES,
     CLASS_SHAPES,
@@ -44,11 +43,9 @@ from .test_classification_torch import (
     index_target,
     logits,
     probs_with_extremes,
+    torch_reduce,
+    check_vjp,
 )
-
-
-def _reduce(loss: torch.Tensor, reduction: str) -> torch.Tensor:
-    return {"none": loss, "mean": loss.mean(), "sum": loss.sum()}[reduction]
 
 
 def torchvision_sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2, reduction="none"):
@@ -60,7 +57,7 @@ def torchvision_sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2, reducti
     if alpha >= 0:
         alpha_t = alpha * targets + (1 - alpha) * (1 - targets)
         loss = alpha_t * loss
-    return _reduce(loss, reduction)
+    return torch_reduce(loss, reduction)
 
 
 def torch_softmax_focal_loss(input, target, alpha=None, gamma=2.0, reduction="mean"):
@@ -68,7 +65,7 @@ def torch_softmax_focal_loss(input, target, alpha=None, gamma=2.0, reduction="me
     class_dim = 0 if input.dim() == 1 else 1
     log_pt = F.log_softmax(input, class_dim).gather(class_dim, target.unsqueeze(class_dim)).squeeze(class_dim)
     alpha_t = 1.0 if alpha is None else (alpha[target] if torch.is_tensor(alpha) else alpha)
-    return _reduce(-alpha_t * (-torch.expm1(log_pt)) ** gamma * log_pt, reduction)
+    return torch_reduce(-alpha_t * (-torch.expm1(log_pt)) ** gamma * log_pt, reduction)
 
 
 def detr_dice_loss(input, target, smooth=1.0, reduction="mean"):
@@ -76,7 +73,7 @@ def detr_dice_loss(input, target, smooth=1.0, reduction="mean"):
     input, target = input.flatten(1), target.flatten(1)
     numerator = 2 * (input * target).sum(-1)
     denominator = input.sum(-1) + target.sum(-1)
-    return _reduce(1 - (numerator + smooth) / (denominator + smooth), reduction)
+    return torch_reduce(1 - (numerator + smooth) / (denominator + smooth), reduction)
 
 
 @pytest.fixture(scope="module")
@@ -85,16 +82,6 @@ def compare(matches_torch):
         return matches_torch(function, *args, torch_function=reference, atol=ATOL, **kwargs)
 
     return run
-
-
-def check_vjp(function: Any, x: np.ndarray, *args: Any, seed: int = 0, **kwargs: Any) -> None:
-    """gradcheck of <g, loss(x)> for a random g, so .grad's grad_output path is checked too."""
-    g = np.random.default_rng(seed).standard_normal(np.shape(function(x, *args, reduction="none", **kwargs)))
-    gradcheck(
-        lambda z: np.sum(g * function(z, *args, reduction="none", **kwargs)),
-        x,
-        lambda z: function.grad(z, *args, reduction="none", grad_output=g, **kwargs),
-    )
 
 
 # --------------------------------------------------------------------------- sigmoid focal
@@ -279,3 +266,87 @@ def test_dice_loss_by_hand():
     assert dice_loss(mask, mask) == 0.0
     assert dice_loss(mask, 1 - mask) == pytest.approx(1 - 1 / 5, rel=1e-15)
     assert dice_loss(np.zeros((1, 4)), np.zeros((1, 4))) == 0.0
+
+
+@pytest.mark.parametrize("shape", [(0, 3), (0, 2, 2), (3, 0), (2, 0, 4)], ids=str)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_dice_loss_takes_a_dimension_of_size_0_as_detr(compare, shape, reduction):
+    """No samples: an empty result ("none"), NaN mean, 0 sum; samples of no pixels: s / s = loss 0."""
+    p, t = np.zeros(shape), np.zeros(shape)
+    compare(dice_loss, detr_dice_loss, p, t, reduction=reduction)
+    assert dice_loss(p, t, reduction="none").shape == shape[:1]
+    assert dice_loss.grad(p, t, reduction=reduction).shape == shape
+
+
+# --------------------------------------------------------------------------- softmax focal, smoothed
+
+
+def keras_categorical_focal_loss(input, target, alpha=None, gamma=2.0, reduction="mean", label_smoothing=0.0):
+    """Keras' categorical_focal_crossentropy on torch's log_softmax: every class's own focal term
+    -alpha q_c (1 - p_c)^gamma log p_c, with q = (1 - eps) onehot + eps / C (Keras' label smoothing)."""
+    class_dim = 0 if input.dim() == 1 else 1
+    num_classes = input.shape[class_dim]
+    log_p = F.log_softmax(input, class_dim)
+    q = F.one_hot(target, num_classes).movedim(-1, class_dim).to(input.dtype) * (1 - label_smoothing) + label_smoothing / num_classes
+    if alpha is None:
+        alpha = 1.0
+    elif torch.is_tensor(alpha):
+        alpha = alpha.reshape([num_classes if d == class_dim else 1 for d in range(input.dim())])
+    terms = -alpha * q * (-torch.expm1(log_p)) ** gamma * log_p
+    return torch_reduce(terms.sum(class_dim), reduction)
+
+
+@pytest.mark.parametrize("shape_kind", CLASS_SHAPES)
+@pytest.mark.parametrize("label_smoothing", [0.1, 0.5, 1.0])
+@pytest.mark.parametrize("gamma", [0.0, 1.0, 2.0, 3.5])
+@pytest.mark.parametrize("alpha_kind", ALPHAS)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_softmax_focal_loss_label_smoothing_matches_keras_form(compare, reduction, alpha_kind, gamma, label_smoothing, shape_kind):
+    shape = CLASS_SHAPES[shape_kind]
+    num_classes, _ = class_shapes(shape)
+    target, _ = index_target(shape, "none", seed=36)
+    # logits of +-1e4 included: a class with p = 0 still has its smoothed term, -eps/C * log p
+    compare(
+        softmax_focal_loss,
+        keras_categorical_focal_loss,
+        logits(shape, seed=37) / 1e3,
+        target,
+        alpha=focal_alpha(alpha_kind, num_classes),
+        gamma=gamma,
+        reduction=reduction,
+        label_smoothing=label_smoothing,
+    )
+
+
+@pytest.mark.parametrize("shape_kind", CLASS_SHAPES)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_softmax_focal_loss_smoothed_with_gamma_0_is_smoothed_cross_entropy(compare, reduction, shape_kind):
+    shape = CLASS_SHAPES[shape_kind]
+    target, _ = index_target(shape, "none", seed=38)
+    compare(
+        softmax_focal_loss,
+        lambda input, target, gamma, reduction, label_smoothing: F.cross_entropy(
+            input, target, reduction=reduction, label_smoothing=label_smoothing
+        ),
+        logits(shape, seed=39),
+        target,
+        gamma=0.0,
+        reduction=reduction,
+        label_smoothing=0.3,
+    )
+
+
+@pytest.mark.parametrize("gamma", [0.0, 0.5, 2.0])
+@pytest.mark.parametrize("alpha_kind", ALPHAS)
+def test_softmax_focal_loss_label_smoothing_gradcheck(gamma, alpha_kind):
+    x = np.random.default_rng(40).standard_normal((3, 4, 2))
+    target, _ = index_target((3, 4, 2), "none", seed=41)
+    check_vjp(softmax_focal_loss, x, target, alpha=focal_alpha(alpha_kind, 4), gamma=gamma, label_smoothing=0.2)
+
+
+def test_softmax_focal_loss_label_smoothing_by_hand():
+    """Two classes, logits (0, 0): p = (1/2, 1/2), eps = 0.2 gives q = (0.9, 0.1); gamma = 1:
+    l = -(0.9 + 0.1) (1 - 1/2) log(1/2) = log(2) / 2; alpha 0.25 scales it (Keras' default)."""
+    x, target = np.zeros((1, 2)), np.array([0])
+    assert softmax_focal_loss(x, target, gamma=1.0, label_smoothing=0.2) == pytest.approx(np.log(2) / 2, rel=1e-15)
+    assert softmax_focal_loss(x, target, alpha=0.25, gamma=1.0, label_smoothing=0.2) == pytest.approx(np.log(2) / 8, rel=1e-15)

@@ -29,12 +29,24 @@ from lossviz.losses import (
     nll_loss,
 )
 
-ATOL = 1e-6
-EXAMPLES = 25
-
-REDUCTIONS = ("none", "mean", "sum")
-# Input shapes per "shape kind": (C,), (N, C), (N, C, d1, d2).
-CLASS_SHAPES = {"C": (4,), "NC": (5, 4), "NCdd": (3, 4, 2, 3)}
+from .helpers import (
+    ATOL,
+    BINARY_SHAPES,
+    CLASS_SHAPES,
+    EXAMPLES,
+    IGNORE_CASES,
+    LOGIT,
+    PROBABILITY,
+    REDUCTIONS,
+    WEIGHT,
+    arrays,
+    binary_target,
+    class_shape,
+    class_shapes,
+    index_target,
+    logits,
+    probs_with_extremes,
+)
 
 
 @pytest.fixture(scope="module")
@@ -43,40 +55,6 @@ def compare(matches_torch):
         return matches_torch(function, *args, atol=ATOL, **kwargs)
 
     return run
-
-
-def logits(shape: tuple[int, ...], seed: int) -> np.ndarray:
-    """Normal logits with the extremes planted: +1e4 and -1e4 in the first entries."""
-    x = 2.0 * np.random.default_rng(seed).standard_normal(shape)
-    flat = x.reshape(-1)
-    flat[: min(2, flat.size)] = [1e4, -1e4][: min(2, flat.size)]
-    return x
-
-
-def class_shapes(shape: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
-    """(C, index-target shape) for an input shape, torch's class dim being 1 (0 if 1-d)."""
-    axis = 0 if len(shape) == 1 else 1
-    return shape[axis], shape[:axis] + shape[axis + 1 :]
-
-
-IGNORE_CASES = ("none", "some", "real-class", "all")
-
-
-def index_target(shape: tuple[int, ...], case: str, seed: int) -> tuple[np.ndarray, int]:
-    """Index targets and the ignore_index for one of IGNORE_CASES.
-
-    "some": a few targets are -100 (torch's default); "real-class": ignore_index=1 is a
-    valid class, so its samples drop out; "all": every target ignored (mean is NaN).
-    """
-    num_classes, target_shape = class_shapes(shape)
-    rng = np.random.default_rng(seed)
-    target = rng.integers(0, num_classes, target_shape)
-    ignore_index = 1 if case == "real-class" else -100
-    if case == "some":
-        target.reshape(-1)[::3] = -100
-    elif case == "all":
-        target = np.full(target_shape, ignore_index)
-    return target, ignore_index
 
 
 # --------------------------------------------------------------------------- option tables
@@ -131,24 +109,6 @@ def test_nll_loss_every_option(compare, reduction, weighted, ignore_case, shape_
     weight = np.linspace(0.5, 2.0, num_classes) if weighted else None
     log_probs = -np.abs(logits(shape, seed=6))  # any log-probabilities, -1e4 included
     compare(nll_loss, log_probs, target, weight=weight, ignore_index=ignore_index, reduction=reduction)
-
-
-BINARY_SHAPES = {"N": (6,), "NC": (4, 3), "NCd": (2, 3, 4)}
-
-
-def probs_with_extremes(shape: tuple[int, ...], seed: int) -> np.ndarray:
-    """Uniform probabilities with exact 0 and 1 planted in the first entries."""
-    p = np.random.default_rng(seed).uniform(0, 1, shape)
-    p.reshape(-1)[:4] = [0.0, 1.0, 0.0, 1.0][: min(4, p.size)]
-    return p
-
-
-def binary_target(shape: tuple[int, ...], seed: int) -> np.ndarray:
-    """0/1 labels with soft labels mixed in; starts 0, 1, 1, 0 so every (p, y) corner occurs."""
-    rng = np.random.default_rng(seed)
-    y = np.where(rng.uniform(size=shape) < 0.5, rng.integers(0, 2, shape).astype(float), rng.uniform(size=shape))
-    y.reshape(-1)[:4] = [0.0, 1.0, 1.0, 0.0][: min(4, y.size)]
-    return y
 
 
 def elementwise_weight(kind: str, shape: tuple[int, ...]) -> np.ndarray | None:
@@ -222,27 +182,6 @@ def test_multilabel_soft_margin_loss_every_option(compare, reduction, weight_kin
 
 # Moderate logits keep 1 - softmax above ~1e-5, so torch's and our rounding of p - 1 agree
 # to 1e-10 relative; the extremes +-1e4 give exactly 0 and 1, which round identically.
-LOGIT = st.one_of(st.floats(-5, 5), st.sampled_from([-1e4, 1e4, 0.0]))
-PROBABILITY = st.one_of(st.floats(0, 1), st.sampled_from([0.0, 1.0]))
-WEIGHT = st.floats(0.1, 3.0)
-
-
-def arrays(draw: Any, elements: st.SearchStrategy, shape: tuple[int, ...]) -> np.ndarray:
-    return np.array(draw(st.lists(elements, min_size=int(np.prod(shape)), max_size=int(np.prod(shape)))), dtype=float).reshape(shape)
-
-
-@st.composite
-def class_shape(draw: Any) -> tuple[int, ...]:
-    """(C,), (N, C) or (N, C, d1, ..., dk) with small sizes; C may be 1."""
-    num_classes = draw(st.integers(1, 5))
-    kind = draw(st.sampled_from(["C", "NC", "NCd"]))
-    if kind == "C":
-        return (num_classes,)
-    batch = draw(st.integers(1, 4))
-    extra = tuple(draw(st.lists(st.integers(1, 3), min_size=1, max_size=2))) if kind == "NCd" else ()
-    return (batch, num_classes, *extra)
-
-
 @st.composite
 def class_loss_arguments(draw: Any, probability_targets: bool) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """(input, target, options) for cross_entropy/nll_loss, every option drawn."""
@@ -366,3 +305,37 @@ def test_every_target_ignored_gives_nan_mean_and_zero_gradient():
     assert np.isnan(nll_loss(x, target))
     assert cross_entropy(x, target, reduction="sum") == 0.0
 
+
+
+# --------------------------------------------------------------------------- masked logits
+
+MASKED = [
+    # (logits with -inf in classes that are not the target's, index targets)
+    (np.array([[0.0, -np.inf, 1.0]]), np.array([0])),
+    (np.array([[0.0, -np.inf, 1.0], [-np.inf, 2.0, -np.inf]]), np.array([2, 1])),
+    (np.array([[[0.5, -np.inf], [-np.inf, 0.0], [1.0, 2.0]]]), np.array([[0, 1]])),
+]
+
+
+@pytest.mark.filterwarnings("ignore::lossviz._validate.NonFiniteInputWarning")
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(("x", "target"), MASKED, ids=["one", "two", "spatial"])
+def test_masked_logits_of_other_classes_give_torchs_finite_loss(compare, x, target, reduction, weighted):
+    weight = np.linspace(0.5, 2.0, x.shape[1]) if weighted else None
+    compare(cross_entropy, x, target, weight=weight, reduction=reduction)
+    # log_softmax of a masked logit is -inf too: nll_loss must not pick it up either
+    log_probs = np.where(np.isinf(x), -np.inf, x - 3.0)
+    compare(nll_loss, log_probs, target, weight=weight, reduction=reduction)
+    assert np.all(np.isfinite(cross_entropy(x, target, weight=weight, reduction="none")))
+    assert np.all(np.isfinite(cross_entropy.grad(x, target, weight=weight, reduction=reduction)))
+
+
+@pytest.mark.filterwarnings("ignore::lossviz._validate.NonFiniteInputWarning")
+def test_masked_logits_with_smoothing_or_as_the_target_give_torchs_inf():
+    """Smoothing puts weight on every class, and the target's own -inf logit is a certain
+    miss: both are an infinite loss in torch, and in lossviz."""
+    x = np.array([[0.0, -np.inf, 1.0]])
+    assert cross_entropy(x, np.array([0]), label_smoothing=0.1) == np.inf
+    assert cross_entropy(x, np.array([1])) == np.inf
+    assert nll_loss(np.array([[-0.5, -np.inf]]), np.array([1])) == np.inf

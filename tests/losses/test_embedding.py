@@ -23,7 +23,8 @@ from lossviz.losses import (
     triplet_margin_loss,
 )
 
-REDUCTIONS = ["none", "mean", "sum"]
+from .helpers import REDUCTIONS, torch_reduce
+
 
 # Comparisons are at rtol 1e-10, each entry judged relative to at least FLOOR times the
 # size of the terms it is summed from (torchcheck's atol): smaller entries must agree to
@@ -58,10 +59,6 @@ def _triplet_floor(differences, p):
     return FLOOR * max(sizes)
 
 
-def _reduce(losses, reduction):
-    return losses.mean() if reduction == "mean" else losses.sum() if reduction == "sum" else losses
-
-
 # ----------------------------------------------------------------- references in torch
 
 
@@ -72,12 +69,12 @@ def _contrastive(input1, input2, target, margin=1.0, eps=1e-6, reduction="mean")
 
     d = F.pairwise_distance(input1, input2, eps=eps)
     losses = 0.5 * target * d**2 + 0.5 * (1 - target) * torch.clamp(margin - d, min=0) ** 2
-    return _reduce(losses, reduction)
+    return torch_reduce(losses, reduction)
 
 
 def _center(features, labels, centers, reduction="sum"):
     """Wen et al. eq. 2: 1/2 ||x_i - c_{y_i}||^2 per sample."""
-    return _reduce(0.5 * ((features - centers[labels]) ** 2).sum(dim=1), reduction)
+    return torch_reduce(0.5 * ((features - centers[labels]) ** 2).sum(dim=1), reduction)
 
 
 def _cross_entropy_with_target_logit(input, target, scale, reduction, final_target_logit):
@@ -307,6 +304,38 @@ def test_margin_losses_by_hand():
     # past theta = pi - m ArcFace's target logit is cos(theta) - m sin(pi - m)
     far = np.array([[math.cos(3.0), 0.2]])
     assert arcface_loss(far, target, scale=2.0) == pytest.approx(two_class(math.cos(3.0) - 0.5 * math.sin(math.pi - 0.5), 2.0), rel=1e-14)
+
+
+@pytest.mark.parametrize("function", [arcface_loss, cosface_loss, sphereface_loss], ids=lambda f: f.name)
+def test_a_cosine_of_exactly_minus_one_or_one_is_valid(function):
+    """theta = pi and theta = 0 are angles like any other: accepted, finite where the math is."""
+    cos = np.array([[-1.0, 0.2, 1.0], [0.3, -1.0, 1.0]])
+    target = np.array([0, 1])  # both targets at theta = pi
+    assert np.isfinite(function(cos, target, scale=2.0))
+    assert np.all(np.isfinite(function.grad(cos, target, scale=2.0)))
+
+
+def test_target_logits_at_theta_pi_by_hand():
+    """At cos = -1 (theta = pi): ArcFace is on its linear part, cos - m sin(pi - m), slope 1;
+    CosFace is cos - m, slope 1; SphereFace's last piece (k = m - 1 = 3) gives
+    psi = -cos(4 pi) - 6 = -7 and dpsi/dcos = -4 U_3(-1) = 16 (the piece k = 4 would give -16)."""
+    cos, target, s = np.array([[-1.0, 0.2]]), np.array([0]), 2.0
+
+    def two_class(target_logit):  # -log softmax of the target among the logits s psi and s 0.2
+        return math.log1p(math.exp(s * 0.2 - s * target_logit))
+
+    def slope(target_logit, dpsi):  # d loss / d cos of the target: s (p - 1) dpsi
+        p = 1 / (1 + math.exp(s * 0.2 - s * target_logit))
+        return s * (p - 1) * dpsi
+
+    cases = [
+        (arcface_loss, -1.0 - 0.5 * math.sin(math.pi - 0.5), 1.0),
+        (cosface_loss, -1.0 - 0.35, 1.0),
+        (sphereface_loss, -7.0, 16.0),
+    ]
+    for function, psi, dpsi in cases:
+        assert function(cos, target, scale=s) == pytest.approx(two_class(psi), rel=1e-14), function.name
+        assert function.grad(cos, target, scale=s)[0, 0] == pytest.approx(slope(psi, dpsi), rel=1e-13), function.name
 
 
 @pytest.mark.parametrize("function", [arcface_loss, cosface_loss, sphereface_loss], ids=lambda f: f.name)

@@ -23,16 +23,16 @@ from lossviz.check import gradcheck
 from lossviz.losses import (
     hinge,
     hinge_embedding_loss,
-    margin,
     margin_ranking_loss,
     multi_margin_loss,
+    multiclass_hinge,
     multilabel_margin_loss,
     soft_margin_loss,
     squared_hinge,
 )
-from tests.losses.test_regression import torch_reduce
 
-REDUCTIONS = ("none", "mean", "sum")
+from .helpers import REDUCTIONS, torch_reduce
+
 EXAMPLES = 12  # per option combination
 
 SHAPES = array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
@@ -48,21 +48,7 @@ def labelled(draw, scores=SCORES):
     return draw(arrays(np.float64, shape, elements=scores)), draw(arrays(np.float64, shape, elements=LABELS))
 
 
-# --------------------------------------------------------------------------- contract
-
-TORCH_BACKED = (hinge_embedding_loss, multi_margin_loss, multilabel_margin_loss, soft_margin_loss, margin_ranking_loss)
 BEYOND_TORCH = (hinge, squared_hinge)
-
-
-def test_module_lists_every_loss():
-    assert set(margin.__all__) == {f.name for f in TORCH_BACKED + BEYOND_TORCH}
-
-
-@pytest.mark.parametrize("function", BEYOND_TORCH, ids=lambda f: f.name)
-def test_beyond_torch_has_no_counterpart(function):
-    assert function.torch is None
-    assert function.formula.strip()
-    assert "Follows" in function.__doc__
 
 
 # --------------------------------------------------------------------------- torch
@@ -80,9 +66,9 @@ def test_hinge_embedding_loss_matches_torch(matches_torch, reduction, margin_, d
 
 
 @st.composite
-def multi_class(draw):
+def multi_class(draw, min_classes=1):
     """(scores, target): ``(N, C)`` with ``(N,)``, or ``(C,)`` with a target of shape ``()`` or ``(1,)``."""
-    classes = draw(st.integers(1, 5))
+    classes = draw(st.integers(min_classes, 5))
     layout = draw(st.sampled_from(["(N, C)", "(C,), ()", "(C,), (1,)"]))
     rows = draw(st.integers(1, 5)) if layout == "(N, C)" else 1
     shape = (rows, classes) if layout == "(N, C)" else (classes,)
@@ -136,6 +122,56 @@ def test_soft_margin_loss_matches_torch(matches_torch, reduction, data):
     # |x| <= 700: beyond ~710 torch's log1p(exp(-y x)) overflows to inf (lossviz stays finite, tested below).
     x, y = data
     matches_torch(soft_margin_loss, x, y, reduction=reduction)
+
+
+# torch also takes shapes the tables above do not draw: each case once, against torch,
+# with the shape of its reduction="none" output (torchcheck broadcasts, so it is checked here).
+TORCH_SHAPES = [
+    # 0-d scores are one class: no rival, loss 0 (torch agrees)
+    (multi_margin_loss, (np.array(0.7), np.array(0)), {}, ()),
+    (multi_margin_loss, (np.array(0.7), np.array(0)), {"p": 2, "margin": 3.0}, ()),
+    (multilabel_margin_loss, (np.array(0.7), np.array(0)), {}, ()),
+    (multilabel_margin_loss, (np.array(0.7), np.array(-1)), {}, ()),
+    # arguments that broadcast against each other
+    (margin_ranking_loss, (np.arange(10.0).reshape(5, 2) / 3, np.linspace(-1, 2, 5)[:, None], np.array([[1.0, -1.0]])), {}, (5, 2)),
+    (margin_ranking_loss, (np.linspace(-1, 2, 5)[:, None], np.arange(10.0).reshape(5, 2) / 3, np.ones((5, 2))), {"margin": 0.5}, (5, 2)),
+    (hinge_embedding_loss, (np.arange(25.0).reshape(5, 5) / 10, np.array([[1.0, -1.0, 1.0, -1.0, -1.0]])), {}, (5, 5)),
+    (hinge_embedding_loss, (np.arange(5.0) / 2, np.array([[1.0, -1.0, 1.0, -1.0, -1.0], [-1.0] * 5])), {"margin": 1.5}, (2, 5)),
+    (soft_margin_loss, (np.arange(25.0).reshape(5, 5) / 10 - 1, np.array([[1.0, -1.0, 1.0, -1.0, -1.0]])), {}, (5, 5)),
+    # scores of +-inf: an infinite loss (a NaN term, inf - inf, drops out), as in torch
+    (multilabel_margin_loss, (np.array([[1.0, np.inf, 0.0]]), np.array([[0, -1, -1]])), {}, (1,)),
+    (multilabel_margin_loss, (np.array([[-np.inf, 1.0, 0.0]]), np.array([[0, -1, -1]])), {}, (1,)),
+    (multilabel_margin_loss, (np.array([[np.inf, np.inf, 0.0], [1.0, 2.0, -np.inf]]), np.array([[0, -1, -1], [2, 1, -1]])), {}, (2,)),
+]
+
+
+@pytest.mark.filterwarnings("ignore::lossviz._validate.NonFiniteInputWarning")
+@pytest.mark.filterwarnings("ignore:invalid value encountered in subtract:RuntimeWarning")  # torchcheck's inf - inf
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(("function", "args", "kwargs", "shape"), TORCH_SHAPES, ids=lambda v: getattr(v, "name", None))
+def test_shapes_and_values_torch_takes_match_torch(matches_torch, function, args, kwargs, shape, reduction):
+    matches_torch(function, *args, reduction=reduction, **kwargs)
+    assert np.shape(function(*args, reduction=reduction, **kwargs)) == (shape if reduction == "none" else ())
+    grads = function.grad(*args, reduction=reduction, **kwargs)
+    for grad, arg in zip(grads if isinstance(grads, tuple) else (grads,), args):
+        assert np.shape(grad) == np.shape(arg)
+
+
+def test_multilabel_margin_loss_needs_no_classes_by_classes_array():
+    """Memory a few times the input's, whatever C: at C = 3,000 the old pairs array of every
+    (target, non-target) class pair held N C^2 = 36 million numbers (288 MB for 96 KB of input)."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((4, 3000))
+    target = np.full((4, 3000), -1)
+    target[:, :3] = [[0, 1, 2], [5, 6, 7], [10, 11, 12], [100, 7, 7]]
+    for call in (multilabel_margin_loss, multilabel_margin_loss.grad):
+        tracemalloc.start()
+        call(x, target)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert peak < 20 * x.nbytes, f"{call.__name__} peaked at {peak / x.nbytes:.0f} times the input"
 
 
 def test_soft_margin_loss_is_finite_where_torchs_overflows():
@@ -226,6 +262,65 @@ def test_hinge_gradcheck(function, reduction, seed):
     )
 
 
+def _torch_multiclass_hinge(input, target, margin=1.0, reduction="mean"):
+    """sklearn's multi-class hinge_loss in torch: 1 - (own score - strongest rival's), clipped at 0.
+
+    amax shares its gradient equally among tied rivals; relu's slope at 0 is 0.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    scores = input.reshape(-1, input.shape[-1])
+    labels = target.reshape(-1)
+    own = scores.gather(1, labels[:, None])[:, 0]
+    rivals = scores.masked_fill(F.one_hot(labels, scores.shape[1]).bool(), float("-inf"))
+    return torch_reduce(torch.relu(margin - (own - rivals.amax(dim=1))).reshape(target.shape), reduction)
+
+
+@pytest.mark.parametrize("margin_", [0.5, 1.0, 2.0])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@settings(max_examples=EXAMPLES)
+@given(data=multi_class(min_classes=2))
+def test_multiclass_hinge_matches_torch_reexpression(matches_torch, reduction, margin_, data):
+    # Half-integer scores: ties for the strongest rival, and hinges exactly at 0.
+    x, target = data
+    matches_torch(multiclass_hinge, x, target, margin=margin_, reduction=reduction, torch_function=_torch_multiclass_hinge)
+
+
+def test_multiclass_hinge_by_hand():
+    """sklearn's form: max(0, 1 - (x_y - max rival)). Rows: beaten by 0.2 (0.8), beaten by
+    0.2 (0.8), losing by 2 (3); the mean is 4.6 / 3. A tie shares the rival's slope."""
+    scores = np.array([[0.1, 0.2, 0.4], [0.5, -1.0, 0.3], [2.0, 0.0, 0.0]])
+    np.testing.assert_allclose(multiclass_hinge(scores, [2, 0, 1], reduction="none"), [0.8, 0.8, 3.0], rtol=1e-15)
+    assert multiclass_hinge(scores, [2, 0, 1]) == pytest.approx(4.6 / 3, rel=1e-15)
+    tie = multiclass_hinge.grad([[1.0, 1.0, 0.5]], [2], reduction="sum")
+    assert tie.tolist() == [[0.5, 0.5, -1.0]]
+    # at the kink (own score ahead by exactly the margin) the slope is 0, as hinge's
+    assert multiclass_hinge.grad([[2.0, 1.0]], [0], reduction="sum").tolist() == [[0.0, 0.0]]
+
+
+def test_multiclass_hinge_charges_only_the_strongest_rival_unlike_weston_watkins():
+    """Both rivals within the margin: Weston-Watkins (torch's multi_margin_loss) charges both
+    and divides by C; Crammer-Singer charges the strongest alone."""
+    scores, target = np.array([[1.0, 0.8, 0.6]]), np.array([0])
+    assert multiclass_hinge(scores, target) == pytest.approx(1 - (1.0 - 0.8), rel=1e-15)
+    assert multi_margin_loss(scores, target) == pytest.approx(((1 - 1.0 + 0.8) + (1 - 1.0 + 0.6)) / 3, rel=1e-15)
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean"])
+@pytest.mark.parametrize("seed", range(3))
+def test_multiclass_hinge_gradcheck(reduction, seed):
+    """gradcheck of sum(grad_output * loss(x)) away from the kinks (ties, hinge at 0)."""
+    rng = np.random.default_rng(seed)
+    x, target = rng.normal(0, 1, (5, 4)), rng.integers(0, 4, 5)
+    grad_output = rng.normal(size=np.shape(multiclass_hinge(x, target, reduction=reduction)))
+    gradcheck(
+        lambda v: np.sum(grad_output * multiclass_hinge(v, target, reduction=reduction)),
+        x,
+        lambda v: multiclass_hinge.grad(v, target, reduction=reduction, grad_output=grad_output),
+    )
+
+
 # --------------------------------------------------------------------------- bad input
 
 X = np.zeros((2, 3))
@@ -247,6 +342,11 @@ BAD = [
     (hinge, (X, np.array([[0.0, 1.0, 1.0], [1.0, 1.0, 1.0]])), {}, ValueError, "target"),
     (squared_hinge, (X, np.ones(3)), {}, ValueError, "target"),
     (squared_hinge, (np.array(["a"]), np.ones(1)), {}, TypeError, "input"),
+    (multiclass_hinge, (np.zeros((2, 1)), np.array([0, 0])), {}, ValueError, "input"),
+    (multiclass_hinge, (X, np.array([0, 3])), {}, ValueError, "target"),
+    (multiclass_hinge, (X, np.array([0, 1])), {"margin": [1.0]}, TypeError, "margin"),
+    (margin_ranking_loss, (X, np.zeros((2, 1)), np.ones((1, 2))), {}, ValueError, "target"),
+    (hinge_embedding_loss, (X, np.ones((3, 1))), {}, ValueError, "target"),
 ]
 
 

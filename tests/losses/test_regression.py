@@ -34,7 +34,8 @@ from lossviz.losses import (
     smooth_l1_loss,
 )
 
-REDUCTIONS = ("none", "mean", "sum")
+from .helpers import REDUCTIONS, torch_reduce
+
 EXAMPLES = 12  # per option combination: ~150 combinations share the time budget
 
 SHAPES = array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
@@ -61,10 +62,6 @@ def weighted_pairs(draw, values=finite(1e150)):
     return x, y, w
 
 
-def torch_reduce(losses, reduction):
-    return {"none": losses, "mean": losses.mean(), "sum": losses.sum()}[reduction]
-
-
 def assume_no_cancellation(terms, axis=None):
     """Skip draws where a quantity, the sum of ``terms`` (over ``axis``), keeps < 1e-5 of their size.
 
@@ -82,17 +79,6 @@ def assume_no_cancellation(terms, axis=None):
 
 TORCH_BACKED = (mse_loss, l1_loss, smooth_l1_loss, huber_loss, poisson_nll_loss, gaussian_nll_loss)
 BEYOND_TORCH = (rmse, mape, log_cosh, quantile)
-
-
-def test_module_lists_every_loss():
-    assert set(regression.__all__) == {f.name for f in TORCH_BACKED + BEYOND_TORCH}
-
-
-@pytest.mark.parametrize("function", BEYOND_TORCH, ids=lambda f: f.name)
-def test_beyond_torch_has_no_counterpart(function):
-    assert function.torch is None
-    assert function.formula.strip()
-    assert "Follows" in function.__doc__
 
 
 # --------------------------------------------------------------------------- torch: MSE, L1
@@ -256,6 +242,39 @@ def test_gaussian_nll_loss_matches_torch(matches_torch, reduction, layout, full,
         gaussian_nll_loss, x, y, var, full=full, eps=eps, reduction=reduction,
         grad_output=grad_output, torch_function=_torch_gaussian_nll_loss,
     )
+
+
+# torch 2.13 subtracts input - target without a check, so any target that broadcasts
+# against the input is accepted; var keeps its own rules relative to the input.
+BROADCAST_TARGETS = [((5, 5), (5,), (5, 5)), ((5, 5), (5,), (5,)), ((5,), (), (5,)), ((3, 4), (1, 4), (3, 1)), ((4,), (3, 4), ())]
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(("input_shape", "target_shape", "var_shape"), BROADCAST_TARGETS, ids=str)
+def test_gaussian_nll_loss_broadcasts_the_target_as_torch(matches_torch, input_shape, target_shape, var_shape, reduction):
+    rng = np.random.default_rng(len(input_shape) + len(target_shape))
+    x, y = rng.normal(0, 2, input_shape), rng.normal(0, 2, target_shape)
+    var = rng.uniform(0.5, 2.0, var_shape)
+    report = matches_torch(gaussian_nll_loss, x, y, var, reduction=reduction, torch_function=_torch_gaussian_nll_loss)
+    assert set(report.grad_errors) == {"input", "var"}
+    d_input, d_var = gaussian_nll_loss.grad(x, y, var, reduction=reduction)
+    assert d_input.shape == x.shape and np.shape(d_var) == var.shape
+
+
+def test_gaussian_nll_loss_by_hand_with_one_target_row_for_every_input_row():
+    """input (2, 2), target (2,), var (2, 1): l = (log v + (x - y)^2 / v) / 2, then the mean."""
+    x, y, var = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 1.0]), np.array([[0.5], [2.0]])
+    by_hand = np.mean(0.5 * (np.log([[0.5, 0.5], [2.0, 2.0]]) + np.array([[0.0, 1.0], [4.0, 9.0]]) / [[0.5], [2.0]]))
+    assert gaussian_nll_loss(x, y, var) == pytest.approx(by_hand, rel=1e-15)
+
+
+def test_a_one_element_grad_output_of_more_dimensions_than_the_loss_is_the_scalar():
+    """A scalar loss takes grad_output of any shape with one element (torch: of shape ());
+    d mse/dx at x = 1, y = 3 is 2 (x - y) = -4, shaped like the 0-d input."""
+    for grad_output in ([1.0], [[1.0]], 1.0):
+        grad = mse_loss.grad(1.0, 3.0, grad_output=grad_output)
+        assert np.shape(grad) == () and grad == -4.0
+    assert mse_loss.grad(1.0, 3.0, grad_output=[[0.5]]) == -2.0
 
 
 def test_gaussian_nll_loss_var_gradient_passes_the_clamp():
@@ -457,7 +476,7 @@ BAD = [
     (gaussian_nll_loss, (X, X, np.ones((2, 4))), {}, ValueError, "var"),
     (gaussian_nll_loss, (X, X, np.ones((2, 1, 3))), {}, ValueError, "var"),
     (gaussian_nll_loss, (X, X, 1.0), {"eps": -1e-6}, ValueError, "eps"),
-    (gaussian_nll_loss, (X, np.zeros((1, 1)), 1.0), {}, ValueError, "target"),
+    (gaussian_nll_loss, (X, np.zeros((3, 2)), 1.0), {}, ValueError, "target"),
     (rmse, (np.array(["a", "b"]), np.zeros(2)), {}, TypeError, "input"),
     (mape, (X, X), {"eps": 0.0}, ValueError, "eps"),
     (quantile, (X, X), {"quantile": 1.0}, ValueError, "quantile"),
