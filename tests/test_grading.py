@@ -20,7 +20,7 @@ import pytest
 
 from lossviz.coursework import course as cw
 from lossviz.coursework.channel import AnswerError, ChannelError, decode, encode, rebuilt_error
-from lossviz.coursework.runner import AnswerStopped, Session
+from lossviz.coursework.runner import AnswerStopped, Session, bind_answers
 from lossviz.coursework.sandbox import Limits
 
 from .coursework_support import (
@@ -163,6 +163,96 @@ def textwrap_cell(source: str) -> str:
     import textwrap
 
     return textwrap.dedent(source).strip() + "\n"
+
+
+@pytest.mark.slow
+def test_a_learners_class_is_used_through_stand_ins(session: Session) -> None:
+    """An exercise may be a class (a scalar autograd Value): the grader works with
+    stand-ins whose every use runs in the sandbox."""
+    session.run_learner_cell("cell 1", textwrap_cell('''
+        class Value:
+            def __init__(self, data):
+                self.data, self.grad = float(data), 0.0
+            def __add__(self, other):
+                return Value(self.data + (other.data if isinstance(other, Value) else other))
+            __radd__ = __add__
+            def __mul__(self, other):
+                return Value(self.data * (other.data if isinstance(other, Value) else other))
+            def __neg__(self):
+                return Value(-self.data)
+            def __repr__(self):
+                return f"Value({self.data})"
+            def scaled(self, factor=1.0):
+                return Value(self.data * factor)
+            def __eq__(self, other):  # would pass `answer == expected`, and see `expected`
+                seen.append(repr(other))
+                return True
+            __hash__ = object.__hash__
+            def __lt__(self, other):
+                seen.append(repr(other))
+                return True
+        seen = []
+        def peek():
+            return list(seen)
+        kept = []
+        def keep(value):
+            kept.append(value)
+            return value
+    '''))
+    namespace: dict[str, Any] = {}
+    bind_answers(namespace, session, "class Value:\n    pass\n", [], "fx-value")
+    Value = namespace["Value"]
+    session.deadline = time.monotonic() + 20
+    x, y = Value(2.0), Value(3.0)
+    z = x * y + 1
+    assert isinstance(z, Value) and not isinstance(1.0, Value) and type(z).__name__ == "Value"
+    assert (z.data, (2 + x).data, (-x).data, x.scaled(factor=4).data) == (7.0, 4.0, -2.0, 8.0)
+    assert repr(z) == "Value(7.0)" and bool(z) is True
+    x.grad = 5.0
+    assert x.grad == 5.0 and y.grad == 0.0
+    assert session.call("keep", (x,), {}) is x, "the same object comes back as the same stand-in"
+    assert x == x and x != y and x is not y
+    assert not (x == 6.0) and x != 6.0, "== is identity in the grader, not the learner's __eq__"
+    with pytest.raises(TypeError, match="not supported"):
+        x < 6.0
+    assert session.call("peek", (), {}) == [], "a comparison never shows the learner's object the other operand"
+    with pytest.raises(TypeError, match="unsupported operand"):
+        x @ y  # the learner's class has no __matmul__: Python's own error
+    with pytest.raises(TypeError, match="no __invert__"):
+        ~x
+    with pytest.raises(AttributeError, match="no attribute 'missing'"):
+        x.missing
+    session.sandbox.stop("a test stops it")  # type: ignore[union-attr]
+    with pytest.raises(AnswerStopped, match="sandbox that was stopped"):
+        x.data
+    assert Value(1.5).data == 1.5, "a new sandbox: the class's stand-in works again"
+
+
+@pytest.mark.slow
+def test_objects_cross_only_where_an_exercise_asks_for_a_class(session: Session) -> None:
+    """In a notebook whose exercises are functions, an object answer is refused, not
+    handed to the tests as a stand-in whose operators the learner's code would decide."""
+    session.run_learner_cell("cell 1", textwrap_cell('''
+        class Anything:
+            def __eq__(self, other):
+                return True
+        def square(x):
+            return Anything()
+        class cube:
+            def __new__(cls, x):
+                return Anything()
+        rate = Anything()
+    '''))
+    namespace: dict[str, Any] = {}
+    notes: list[str] = []
+    instructor = "def square(x):\n    return x * x\ndef cube(x):\n    return x ** 3\nrate = 0.1\n"
+    bind_answers(namespace, session, instructor, notes, "fx-answers")
+    session.deadline = time.monotonic() + 20
+    with pytest.raises(TypeError, match="returned something that is not plain data"):
+        namespace["square"](3.0)
+    assert "cube" not in namespace and "rate" not in namespace
+    assert [note.split(" (")[0] for note in notes] == ["fx-answers: cube is not plain data", "fx-answers: rate is not plain data"]
+    assert all("asks for a function or plain data" in note for note in notes)
 
 
 @pytest.mark.slow

@@ -10,10 +10,17 @@ Requests (see ``lossviz.coursework.channel``):
 - ``run``: run one cell's source; reply ``ok`` or the error (name, message, traceback)
   and the first few kilobytes the cell printed.
 - ``names``: for each name, whether the learner's namespace holds a function, a value
-  (sent as data) or nothing usable.
-- ``call``: call the learner's function ``name`` with decoded arguments; reply with the
-  encoded result or the error. A function argument arrives as a handle: calling the
-  stand-in sends a ``callback`` request back to the grader.
+  (sent as data, or as a handle when it is an object or a class) or nothing.
+- ``call``: call the learner's function ``name``, or the method ``name`` of the object
+  ``object``, with decoded arguments; reply with the encoded result or the error. A
+  function argument arrives as a handle: calling the stand-in sends a ``callback`` request
+  back to the grader. A special method the object's class lacks replies ``missing``.
+- ``getattr``, ``setattr``: an attribute of an object.
+- ``builtin``: ``bool``, ``len``, ``repr``, ``str``, ``format``, ``float``, ``int`` or
+  ``list`` of an object.
+
+Objects (anything but plain data) stay here: replies carry a handle and the object's
+class's handle; the grader's stand-ins send their operations back by handle.
 """
 
 from __future__ import annotations
@@ -49,6 +56,10 @@ class _Capped(io.TextIOBase):
         return "".join(self.parts)
 
 
+BUILTINS = {"bool": bool, "len": len, "repr": repr, "str": str, "format": format, "float": float,
+            "int": int, "list": list}
+
+
 class Worker:
     def __init__(self, read_fd: int, write_fd: int) -> None:
         from ._shell import make_shell
@@ -56,16 +67,68 @@ class Worker:
 
         self.shell = make_shell()
         self.endpoint = Endpoint(read_fd, write_fd, self.serve)
+        self.objects: dict[int, Any] = {}  # handle -> object (kept alive, so ids stay unique)
+        self.handles: dict[int, int] = {}  # id(object) -> handle
+
+    # ------------------------------------------------------------------ objects by handle
+
+    def export(self, value: Any) -> dict[str, Any]:
+        """The handle of an object that is not plain data (the same object, the same handle)."""
+        handle = self.handles.get(id(value))
+        if handle is None or self.objects.get(handle) is not value:
+            handle = len(self.objects) + 1
+            self.objects[handle], self.handles[id(value)] = value, handle
+        tagged = {"t": "object", "id": handle, "name": str(getattr(type(value), "__name__", "object"))[:100]}
+        if isinstance(value, type):
+            tagged.update(is_class=True, class_name=str(value.__name__)[:100])
+        else:
+            tagged["class"] = self.export(type(value))["id"]
+        return tagged
+
+    def imported(self, data: dict[str, Any]) -> Any:
+        from .channel import ChannelError
+
+        if data["id"] not in self.objects:
+            raise ChannelError(f"no object with handle {data['id']}")
+        return self.objects[data["id"]]
+
+    def encode(self, value: Any) -> Any:
+        from .channel import encode
+
+        return encode(value, other=self.export)
+
+    def decode(self, data: Any) -> Any:
+        from .channel import decode
+
+        return decode(data, self.stand_in, self.imported)
+
+    def target(self, message: dict[str, Any]) -> Any:
+        return self.objects[message["object"]] if "object" in message else None
+
+    # ------------------------------------------------------------------ requests
 
     def serve(self, message: dict[str, Any]) -> dict[str, Any]:
+        from .channel import error_reply
+
         op = message["op"]
         if op == "run":
             return self.run(str(message.get("source", "")))
         if op == "names":
             return {"names": {str(name): self.describe(str(name)) for name in message.get("names", [])}}
-        if op == "call":
-            return self.call(message)
-        return {"error": {"type": "ValueError", "message": f"unknown request {op!r}"}}
+        handlers = {"call": self.call, "getattr": self.get, "setattr": self.set, "builtin": self.builtin}
+        if op not in handlers:
+            return {"error": {"type": "ValueError", "message": f"unknown request {op!r}"}}
+        printed = _Capped(0)  # what an answer prints while tested is not shown anywhere
+        saved = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = printed
+        try:
+            result = handlers[op](message)
+            return result if isinstance(result, dict) and "missing" in result else {"value": self.encode(result)}
+        except BaseException as error:  # noqa: BLE001 (SystemExit and KeyboardInterrupt too)
+            return error_reply(error)
+        finally:
+            sys.stdout, sys.stderr = saved
+            close_figures()
 
     def run(self, source: str) -> dict[str, Any]:
         printed = _Capped(CELL_OUTPUT)
@@ -84,50 +147,57 @@ class Worker:
         return reply
 
     def describe(self, name: str) -> dict[str, Any]:
-        from .channel import ChannelError, encode
+        from .channel import ChannelError
 
         if name not in self.shell.user_ns:
             return {"kind": "missing"}
         value = self.shell.user_ns[name]
-        if callable(value):
+        if callable(value) and not isinstance(value, type):
             return {"kind": "function"}
         try:
-            return {"kind": "value", "value": encode(value)}
+            return {"kind": "value", "value": self.encode(value)}
         except ChannelError as error:
             return {"kind": "unsupported", "why": str(error)[:2000]}
 
-    def call(self, message: dict[str, Any]) -> dict[str, Any]:
-        from .channel import ChannelError, decode, encode, error_reply
+    def call(self, message: dict[str, Any]) -> Any:
+        name = str(message.get("name"))
+        owner = self.target(message)
+        if owner is None:
+            function = self.shell.user_ns.get(name)
+            if not callable(function):
+                raise NameError(f"{name!r} is not a function here")
+        elif name.startswith("__") and name.endswith("__"):
+            # Python looks special methods up on the class; one the class lacks is "missing"
+            # (the grader then does what Python does: try the other operand, or TypeError).
+            method = getattr(type(owner), name, None)
+            if method is None:
+                return {"missing": True}
+            function = method.__get__(owner, type(owner)) if hasattr(method, "__get__") else method
+        else:
+            function = getattr(owner, name)
+        args = self.decode(message.get("args", {"t": "tuple", "v": []}))
+        kwargs = self.decode(message.get("kwargs", {"t": "dict", "v": []}))
+        return function(*args, **kwargs)
 
-        function = self.shell.user_ns.get(str(message.get("name")))
-        if not callable(function):
-            return {"error": {"type": "NameError", "message": f"{message.get('name')!r} is not a function here"}}
-        printed = _Capped(0)  # what an answer prints while tested is not shown anywhere
-        saved = sys.stdout, sys.stderr
-        sys.stdout = sys.stderr = printed
-        try:
-            args = decode(message.get("args", {"t": "tuple", "v": []}), self.stand_in)
-            kwargs = decode(message.get("kwargs", {"t": "dict", "v": []}), self.stand_in)
-            result = function(*args, **kwargs)
-        except BaseException as error:  # noqa: BLE001 (SystemExit and KeyboardInterrupt too)
-            return error_reply(error)
-        finally:
-            sys.stdout, sys.stderr = saved
-            close_figures()
-        try:
-            return {"value": encode(result)}
-        except ChannelError as error:
-            return {"error": {"type": "TypeError", "message": str(error)}}
+    def get(self, message: dict[str, Any]) -> Any:
+        return getattr(self.target(message), str(message.get("name")))
+
+    def set(self, message: dict[str, Any]) -> None:
+        setattr(self.target(message), str(message.get("name")), self.decode(message.get("value")))
+
+    def builtin(self, message: dict[str, Any]) -> Any:
+        function = BUILTINS[str(message.get("name"))]
+        return function(self.target(message), *self.decode(message.get("args", {"t": "tuple", "v": []})))
 
     def stand_in(self, handle: int) -> Any:
         """A function that asks the grader to call its function ``handle``."""
-        from .channel import decode, encode, rebuilt_error
+        from .channel import rebuilt_error
 
         def call_grader(*args: Any, **kwargs: Any) -> Any:
-            reply = self.endpoint.request({"op": "callback", "handle": handle, "args": encode(args), "kwargs": encode(kwargs)})
+            reply = self.endpoint.request({"op": "callback", "handle": handle, "args": self.encode(args), "kwargs": self.encode(kwargs)})
             if "error" in reply:
                 raise rebuilt_error(reply)
-            return decode(reply.get("value"))
+            return self.decode(reply.get("value"))
 
         return call_grader
 

@@ -28,6 +28,7 @@ __all__ = [
     "ANSWER",
     "TESTS",
     "TestSource",
+    "answer_classes",
     "answer_names",
     "grade_id",
     "graded_sequence",
@@ -131,3 +132,14 @@ def answer_names(source: str) -> list[str]:
         elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
             add(node.target)
     return list(dict.fromkeys(names))
+
+
+def answer_classes(source: str) -> set[str]:
+    """The names of the classes an answer cell defines at its top level (``class Value:``).
+
+    Raises SyntaxError when the source is not Python.
+
+    >>> sorted(answer_classes("class Value:\\n    pass\\ndef f(x):\\n    return x"))
+    ['Value']
+    """
+    return {node.name for node in ast.parse(source).body if isinstance(node, ast.ClassDef)}

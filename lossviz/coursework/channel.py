@@ -9,6 +9,9 @@ whatever the sending side did to its own interpreter, the receiving side gets nu
 A function cannot cross. When the grader passes a function to a learner's answer (a test
 calling ``central_difference(np.sin, x, h)``), the function stays in the grader and the
 answer receives a stand-in that asks the grader to call it, again with plain data only.
+Neither can an object: when an answer is a class (a ``Value`` with operators and
+``backward()``), its instances stay in the sandbox and the grader holds handles to them
+(``lossviz.coursework.remote``), whose every use is a request to the sandbox.
 
 Messages are framed as an 8-byte length and a JSON body, and a body longer than
 ``MAX_MESSAGE`` bytes is refused before it is read.
@@ -115,14 +118,22 @@ def _array(value: np.ndarray) -> dict[str, Any]:
     return {"dtype": little.dtype.str, "shape": list(little.shape), "b64": base64.b64encode(little.tobytes()).decode()}
 
 
-def encode(value: Any, callback: Callable[[Callable[..., Any]], int] | None = None, _depth: int = 0) -> Any:
-    """``value`` as JSON-ready data; ``callback(f)`` gives the handle of a function ``f``
-    (without it a function cannot be encoded). Raises ChannelError for anything else."""
+def encode(
+    value: Any,
+    callback: Callable[[Callable[..., Any]], int] | None = None,
+    other: Callable[[Any], dict[str, Any] | None] | None = None,
+    _depth: int = 0,
+) -> Any:
+    """``value`` as JSON-ready data. ``callback(f)`` gives the handle of a function ``f``;
+    ``other(value)`` may tag any other value (an object that crosses by handle), or return
+    None. Without them, anything but plain data raises ChannelError."""
     if _depth > MAX_DEPTH:
         raise ChannelError(f"values nested deeper than {MAX_DEPTH} levels cannot cross")
     deeper = _depth + 1
     if value is None or isinstance(value, (bool, str)):
         return value
+    if value is NotImplemented:
+        return {"t": "notimplemented"}
     if isinstance(value, np.ndarray):
         return {"t": "array", **_array(value)}
     if isinstance(value, np.generic):
@@ -134,13 +145,16 @@ def encode(value: Any, callback: Callable[[Callable[..., Any]], int] | None = No
     if isinstance(value, complex):
         return {"t": "complex", "re": _float(value.real), "im": _float(value.imag)}
     if isinstance(value, list):
-        return [encode(item, callback, deeper) for item in value]
+        return [encode(item, callback, other, deeper) for item in value]
     if isinstance(value, tuple):
-        return {"t": "tuple", "v": [encode(item, callback, deeper) for item in value]}
+        return {"t": "tuple", "v": [encode(item, callback, other, deeper) for item in value]}
     if isinstance(value, dict):
         if not all(isinstance(key, str) for key in value):
             raise ChannelError("a dict cannot cross unless all its keys are strings")
-        return {"t": "dict", "v": [[key, encode(item, callback, deeper)] for key, item in value.items()]}
+        return {"t": "dict", "v": [[key, encode(item, callback, other, deeper)] for key, item in value.items()]}
+    tagged = other(value) if other is not None else None
+    if tagged is not None:
+        return tagged
     if callable(value) and callback is not None:
         return {"t": "callback", "id": callback(value)}
     raise ChannelError(
@@ -175,9 +189,15 @@ def _decoded_array(data: dict[str, Any]) -> np.ndarray:
     return np.frombuffer(raw, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="))
 
 
-def decode(data: Any, callback: Callable[[int], Callable[..., Any]] | None = None, _depth: int = 0) -> Any:
-    """The value ``data`` encodes, built from plain types only; ``callback(id)`` makes the
-    stand-in of a function handle (without it a handle is refused)."""
+def decode(
+    data: Any,
+    callback: Callable[[int], Callable[..., Any]] | None = None,
+    other: Callable[[dict[str, Any]], Any] | None = None,
+    _depth: int = 0,
+) -> Any:
+    """The value ``data`` encodes, built from plain types only. ``callback(id)`` makes the
+    stand-in of a function handle, ``other(data)`` the value of an object handle; without
+    them such handles are refused."""
     if _depth > MAX_DEPTH:
         raise ChannelError(f"values nested deeper than {MAX_DEPTH} levels cannot cross")
     deeper = _depth + 1
@@ -186,7 +206,7 @@ def decode(data: Any, callback: Callable[[int], Callable[..., Any]] | None = Non
     if isinstance(data, float):
         return data
     if isinstance(data, list):
-        return [decode(item, callback, deeper) for item in data]
+        return [decode(item, callback, other, deeper) for item in data]
     if not isinstance(data, dict):
         raise ChannelError(f"unexpected {type(data).__name__}")
     tag = data.get("t")
@@ -202,14 +222,18 @@ def decode(data: Any, callback: Callable[[int], Callable[..., Any]] | None = Non
             raise ChannelError("a scalar must have shape ()")
         return array[()]
     if tag == "tuple" and isinstance(data.get("v"), list):
-        return tuple(decode(item, callback, deeper) for item in data["v"])
+        return tuple(decode(item, callback, other, deeper) for item in data["v"])
     if tag == "dict" and isinstance(data.get("v"), list):
         items = data["v"]
         if not all(isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) for item in items):
             raise ChannelError("a dict must be a list of [string key, value] pairs")
-        return {key: decode(item, callback, deeper) for key, item in items}
+        return {key: decode(item, callback, other, deeper) for key, item in items}
+    if tag == "notimplemented":
+        return NotImplemented
     if tag == "callback" and callback is not None and type(data.get("id")) is int:
         return callback(data["id"])
+    if tag == "object" and other is not None and type(data.get("id")) is int:
+        return other(data)
     raise ChannelError(f"unexpected value {json.dumps(data)[:80]}")
 
 

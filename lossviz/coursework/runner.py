@@ -46,10 +46,12 @@ from dataclasses import asdict
 from typing import Any, Callable
 
 from . import cells as nbcells
+from . import remote
 from .channel import ChannelError, decode, encode, error_reply, read_message, rebuilt_error, write_message
+from .remote import RemoteClass, RemoteObject
 from .sandbox import Limits, Sandbox, SandboxStopped
 
-__all__ = ["AnswerStopped", "TrustedRunner", "Ungradable", "grade", "notebook_problem"]
+__all__ = ["AnswerStopped", "Session", "TrustedRunner", "Ungradable", "bind_answers", "grade", "notebook_problem"]
 
 TRUSTED_ENV = {
     "MPLBACKEND": "Agg",
@@ -214,6 +216,11 @@ class Session:
         self.startup_seconds: list[float] = []
         self.deadline = 0.0  # of the trusted cell now running
         self._callbacks: list[dict[int, Callable[..., Any]]] = []
+        self.generation = 0  # of the sandbox now running: stand-ins of an older one are dead
+        self._stand_ins: dict[tuple[int, int], Any] = {}
+        # The learner's objects cross as stand-ins only once an exercise asks for a class;
+        # until then (and in every notebook without one) only plain data crosses.
+        self.objects_allowed = False
 
     # The grader's side of a callback: a learner's answer calls a function a test gave it.
     def serve(self, message: dict[str, Any]) -> dict[str, Any]:
@@ -224,14 +231,15 @@ class Session:
         if function is None:
             return {"error": {"type": "RuntimeError", "message": "a function given to your answer can only be called while your answer runs"}}
         try:
-            args, kwargs = decode(message.get("args")), decode(message.get("kwargs"))
+            args, kwargs = self.received(message.get("args")), self.received(message.get("kwargs"))
             if not isinstance(args, tuple) or not isinstance(kwargs, dict):
                 raise ChannelError("callback arguments must be a tuple and a dict")
-            return {"value": encode(function(*args, **kwargs))}
+            return {"value": encode(function(*args, **kwargs), other=self._export)}
         except Exception as error:  # noqa: BLE001 (reported to the learner's code as its exception)
             return error_reply(error)
 
     def _start(self) -> Sandbox:
+        self.generation += 1
         sandbox = Sandbox(self.limits, self.serve, isolated=self.isolated)
         started = time.monotonic()
         try:
@@ -293,9 +301,36 @@ class Session:
         found = reply.get("names")
         return found if isinstance(found, dict) else {}
 
-    def call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        if self.blank:
-            raise NotImplementedError()
+    # Objects of the learner's (instances, classes) cross as handles; see remote.py.
+    def _export(self, value: Any) -> dict[str, Any] | None:
+        if not isinstance(value, (RemoteObject, RemoteClass)):
+            return None
+        session, (handle, generation) = remote.link(value)
+        if session is not self or generation != self.generation:
+            raise AnswerStopped("an object of the learner's from a sandbox that was stopped cannot be used")
+        return {"t": "object", "id": handle}
+
+    def _object(self, data: dict[str, Any]) -> Any:
+        ref = (data["id"], self.generation)
+        if ref not in self._stand_ins:
+            name = str(data.get("class_name") or data.get("name") or "object")[:100]
+            if data.get("is_class"):
+                self._stand_ins[ref] = remote.stand_in_class(self, ref, name)
+            else:
+                if type(data.get("class")) is not int:
+                    raise ChannelError("an object needs its class's handle")
+                cls = self._object({"id": data["class"], "is_class": True, "class_name": data.get("name")})
+                self._stand_ins[ref] = remote.stand_in(self, ref, cls)
+        return self._stand_ins[ref]
+
+    def received(self, data: Any) -> Any:
+        """Decode what the sandbox sent: plain data, and stand-ins for its objects if an
+        exercise asks for a class (otherwise an object is refused with ChannelError)."""
+        return decode(data, other=self._object if self.objects_allowed else None)
+
+    def _send(self, message: dict[str, Any], values: dict[str, Any], what: str) -> dict[str, Any]:
+        """Send ``message`` with ``values`` (field -> value) encoded, functions among them
+        as callbacks valid while it runs; the reply, or AnswerStopped, or the answer's error."""
         sandbox = self.ensure()
         handles: dict[int, Callable[..., Any]] = {}
 
@@ -305,22 +340,59 @@ class Session:
             return handle
 
         try:
-            message = {"op": "call", "name": name, "args": encode(args, register), "kwargs": encode(kwargs, register)}
+            message = {**message, **{field: encode(value, register, self._export) for field, value in values.items()}}
         except ChannelError as error:
-            raise TypeError(f"{name} can only be called with plain data here: {error}") from None
+            raise TypeError(f"{what} can only be given plain data here: {error}") from None
         self._callbacks.append(handles)
         try:
             reply = sandbox.request(message, self.deadline)
         except SandboxStopped as stop:
-            raise AnswerStopped(f"{name}(...) did not return: {stop}") from None
+            raise AnswerStopped(f"{what} did not return: {stop}") from None
         finally:
             self._callbacks.pop()
         if "error" in reply:
             raise rebuilt_error(reply)
+        return reply
+
+    def _value(self, reply: dict[str, Any], what: str) -> Any:
         try:
-            return decode(reply.get("value"))
+            return self.received(reply.get("value"))
         except ChannelError as error:
-            raise TypeError(f"{name} returned something that is not plain data: {error}") from None
+            raise TypeError(f"{what} returned something that is not plain data: {error}") from None
+
+    def call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Call the learner's function ``name``."""
+        if self.blank:
+            raise NotImplementedError()
+        reply = self._send({"op": "call", "name": name}, {"args": args, "kwargs": kwargs}, f"{name}(...)")
+        return self._value(reply, name)
+
+    def use(self, thing: Any, op: str, name: str, *rest: Any, missing: Any = None) -> Any:
+        """One use of a learner's object or class ``thing`` (a stand-in): ``op`` is call
+        (``rest``: args, kwargs), getattr, setattr (``rest``: the value) or builtin
+        (``rest``: args)."""
+        if self.blank:
+            raise NotImplementedError()
+        _, (handle, generation) = remote.link(thing)
+        global_name = type.__getattribute__(thing, "_lossviz_global") if isinstance(thing, RemoteClass) else None
+        if global_name is not None:
+            self.ensure()
+            if generation != self.generation:  # a restarted sandbox: find the class by its name again
+                found = self.names([global_name]).get(global_name, {})
+                value = self.received(found.get("value")) if found.get("kind") == "value" else None
+                if not isinstance(value, RemoteClass):
+                    raise AnswerStopped(f"{global_name} is no longer a class after the sandbox was restarted")
+                handle, generation = remote.link(value)[1]
+                remote.relink(thing, self, (handle, generation))
+                self._stand_ins[(handle, generation)] = thing
+        if generation != self.generation or self.sandbox is None or self.sandbox.stopped_because is not None:
+            raise AnswerStopped("this object of the learner's lived in a sandbox that was stopped")
+        fields = {"call": ("args", "kwargs"), "getattr": (), "setattr": ("value",), "builtin": ("args",)}[op]
+        what = f"{name}(...)" if op == "call" else f"{op} {name}"
+        reply = self._send({"op": op, "object": handle, "name": name}, dict(zip(fields, rest)), what)
+        if reply.get("missing"):
+            return missing
+        return self._value(reply, what)
 
     def close(self) -> None:
         if self.sandbox is not None:
@@ -352,27 +424,46 @@ def _proxy(session: Session, name: str) -> Callable[..., Any]:
     return answer
 
 
-def _bind(shell: Any, session: Session, source: str, notes: list[str], cell_id: str) -> None:
-    """Bind the names the instructor's answer cell defines to the learner's versions."""
+def bind_answers(namespace: dict[str, Any], session: Session, source: str, notes: list[str], cell_id: str) -> None:
+    """Bind, in ``namespace``, the names the instructor's answer cell ``source`` defines to
+    the learner's versions: functions to proxies, the classes the instructor's cell defines
+    to stand-ins, other values to plain data; a name the learner's notebook lacks, or
+    gives an object where plain data is due, is removed."""
     try:
-        names = nbcells.answer_names(source)
+        names, classes = nbcells.answer_names(source), nbcells.answer_classes(source)
     except SyntaxError:
-        names = []
+        names, classes = [], set()
+    if classes:
+        session.objects_allowed = True  # the tests will hold the learner's objects
     found = session.names(names)
     for name in names:
         info = found.get(name) if isinstance(found.get(name), dict) else {"kind": "missing"}
         if info.get("kind") == "function":
-            shell.user_ns[name] = _proxy(session, name)
+            namespace[name] = _proxy(session, name)
             continue
         if info.get("kind") == "value":
             try:
-                shell.user_ns[name] = decode(info.get("value"))
+                namespace[name] = _answer_value(session, name, info.get("value"), name in classes)
                 continue
             except ChannelError as error:
                 info = {"kind": "unsupported", "why": str(error)}
-        shell.user_ns.pop(name, None)
+        namespace.pop(name, None)
         if info.get("kind") == "unsupported":
             notes.append(f"{cell_id}: {name} is not plain data ({str(info.get('why'))[:200]})")
+
+
+def _answer_value(session: Session, name: str, data: Any, is_class: bool) -> Any:
+    """The grader's value of a learner's answer ``name`` that is not a function: the stand-in
+    of a class where the exercise asks for one, plain data otherwise."""
+    if not is_class:
+        if isinstance(data, dict) and data.get("t") == "object":
+            raise ChannelError("a class or an object where the exercise asks for a function or plain data")
+        return decode(data)
+    value = session.received(data)
+    if not isinstance(value, RemoteClass):
+        raise ChannelError(f"the exercise asks for a class, not a {type(value).__name__}")
+    type.__setattr__(value, "_lossviz_global", name)  # found again by name after a restart
+    return value
 
 
 def _run_tests(shell: Any, session: Session, source: str) -> dict[str, Any]:
@@ -436,7 +527,7 @@ def grade(
                 if position <= prefix:
                     continue  # ran once, before this submission
                 if nbcells.kind(cell) == nbcells.ANSWER:
-                    _bind(shell, session, cell["source"], result["notes"], nbcells.grade_id(cell))
+                    bind_answers(shell.user_ns, session, cell["source"], result["notes"], nbcells.grade_id(cell))
                 else:
                     session.deadline = time.monotonic() + limits.timeout
                     execute(shell, cell["source"])
