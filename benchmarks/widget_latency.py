@@ -35,6 +35,7 @@ EXPLORERS: dict[str, Callable[[], machinery.Explorer]] = {
     "focal_explorer": widgets.focal_explorer,
     "softmax_explorer": widgets.softmax_explorer,
     "box_explorer": widgets.box_explorer,
+    "margin_explorer": widgets.margin_explorer,
     "finite_difference_explorer": widgets.finite_difference_explorer,
 }
 

@@ -527,11 +527,15 @@ class Explorer(widgets.VBox):
         pending = dict(params)
         with self._lock:
             with self._hold():
-                # Setting a choice (such as the loss) can bring new controls: set the rest on those.
+                # Setting a choice (such as the loss) can bring new controls: set the choices
+                # first, then the rest on the controls they bring (a margin of one loss is not
+                # the slider of the same name of the loss chosen before it).
                 for _ in range(2):
-                    for name in [name for name in pending if name in self.controls]:
-                        _set(self.controls[name], name, pending.pop(name))
-                    self._show_controls(self._controls_for(self.values))
+                    for choices_only in (True, False):
+                        for name in [name for name in pending if name in self.controls]:
+                            if not choices_only or isinstance(self.controls[name], widgets.Dropdown):
+                                _set(self.controls[name], name, pending.pop(name))
+                        self._show_controls(self._controls_for(self.values))
             if pending:
                 raise TypeError(f"no control named {', '.join(sorted(pending))}; the controls are {', '.join(self.controls)}")
             self._redraw()

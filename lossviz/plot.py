@@ -79,6 +79,10 @@ __all__ = [
     "BoxesPlot",
     "box_table",
     "boxes",
+    "MARGIN_LOSSES",
+    "two_class_cosines",
+    "MarginCirclePlot",
+    "margin_circle",
 ]
 
 LOSS_COLOR = "#1f77b4"
@@ -1117,4 +1121,145 @@ def boxes(predicted: Any, target: Any, *, ax: Axes | None = None) -> tuple[Figur
         ax.set_xlim(low[0] - pad, high[0] + pad)
         ax.set_ylim(low[1] - pad, high[1] + pad)
         legend_outside(ax, fontsize=7)
+    return fig, ax
+
+
+# --------------------------------------------------------------------------- angular margins
+
+
+MARGIN_LOSSES = ("sphereface_loss", "cosface_loss", "arcface_loss")
+
+
+def two_class_cosines(angle: Any, spread: float) -> np.ndarray:
+    """Cosines of unit features with two unit class weights W0 and W1, ``spread`` radians apart.
+
+    A feature at ``angle`` radians from W0 (towards W1, the counter-clockwise way) makes
+    that angle with W0 and ``angle - spread`` with W1.
+
+    Parameters
+    ----------
+    angle : array_like of shape (n,)
+        Radians.
+    spread : float
+        The angle from W0 to W1, radians.
+
+    Returns
+    -------
+    ndarray of shape (n, 2)
+        ``[cos(angle), cos(angle - spread)]`` per feature: the ``input`` of the margin losses.
+
+    Examples
+    --------
+    >>> two_class_cosines([0.0, np.pi / 2], np.pi / 2).round(12)
+    array([[1., 0.],
+           [0., 1.]])
+    """
+    angle = np.asarray(angle, dtype=np.float64)
+    return np.stack([np.cos(angle), np.cos(angle - spread)], axis=1)
+
+
+def _default_margin(name: str) -> Any:
+    """The loss's own default margin (SphereFace 4, CosFace 0.35, ArcFace 0.5), from its signature."""
+    import inspect
+
+    return inspect.signature(losses.REGISTRY[name].forward).parameters["margin"].default
+
+
+class MarginCirclePlot:
+    """Two classes on the unit circle: each direction coloured by the class that wins there by its margin.
+
+    A direction belongs to class k when a unit feature pointing there has a loss below
+    log 2 with target k: its margin logit beats the other class's logit. ``update(name,
+    spread=..., margin=..., scale=...)`` recolours the circle and turns W1.
+    """
+
+    AROUND = np.linspace(-np.pi, np.pi, 721)
+    LABELS = ("class 0 by its margin", "class 1 by its margin", "neither (the margin)")
+
+    def __init__(self, ax: Axes) -> None:
+        self.ax = ax
+        ax.set_aspect("equal")
+        ax.set_xlim(-1.3, 1.3)
+        ax.set_ylim(-1.3, 1.3)
+        ax.set_xticks([-1, 0, 1])
+        ax.set_yticks([-1, 0, 1])
+        ax.plot(np.cos(self.AROUND), np.sin(self.AROUND), color="0.85", linewidth=0.8)
+        colors = (PALETTE[0], PALETTE[1], FLAT_COLOR)
+        self.arcs = [ax.plot([], [], color=color, linewidth=5, solid_capstyle="butt", label=label)[0] for label, color in zip(self.LABELS, colors)]
+        ax.plot([0, 1], [0, 0], color=PALETTE[0], linewidth=1.5)
+        ax.text(1.05, -0.05, "W₀", color=PALETTE[0], va="top")
+        (self.weight,) = ax.plot([], [], color=PALETTE[1], linewidth=1.5, label="W1")
+        self.weight_label = ax.text(0, 0, "W₁", color=PALETTE[1], ha="center", va="center")
+        (self.bisector,) = ax.plot([], [], "--", color=FLAT_COLOR, linewidth=1, label="no margin: the bisector")
+
+    @property
+    def artists(self) -> list[Any]:
+        return [*self.arcs, self.weight, self.weight_label, self.bisector]
+
+    def update(self, name: str, *, spread: float, margin: Any, scale: float) -> list[np.ndarray]:
+        """Recolour for loss ``name``; ``spread`` in degrees. Returns the masks (class 0, class 1, neither)."""
+        function, delta = losses.REGISTRY[name], np.radians(spread)
+        cos = two_class_cosines(self.AROUND, delta)
+        wins = [function(cos, np.full(self.AROUND.size, k), scale=scale, margin=margin, reduction="none") < np.log(2) for k in (0, 1)]
+        masks = [wins[0], wins[1], ~(wins[0] | wins[1])]
+        for line, inside in zip(self.arcs, masks):
+            line.set_data(np.where(inside, np.cos(self.AROUND), np.nan), np.where(inside, np.sin(self.AROUND), np.nan))
+        self.weight.set_data([0, np.cos(delta)], [0, np.sin(delta)])
+        self.weight_label.set_position((1.15 * np.cos(delta), 1.15 * np.sin(delta)))
+        self.bisector.set_data(1.25 * np.cos(delta / 2) * np.array([-1, 1]), 1.25 * np.sin(delta / 2) * np.array([-1, 1]))
+        return masks
+
+
+def margin_circle(
+    name: str, *, spread: float = 90.0, margin: Any = None, scale: float = 64.0, ax: Axes | None = None, legend: bool = True
+) -> tuple[Figure, Axes]:
+    """Where each of two classes wins by its margin, on the unit circle of feature directions.
+
+    Two unit class weights: W0 pointing right, W1 ``spread`` degrees counter-clockwise.
+    Directions where class 0's margin logit beats class 1's are class 0's colour, and
+    the other way round; grey where neither class wins by its margin. The dashed line is
+    the boundary without a margin (the bisector).
+
+    Parameters
+    ----------
+    name : {"sphereface_loss", "cosface_loss", "arcface_loss"}
+    spread : float, default 90
+        Degrees between W0 and W1, in (0, 180].
+    margin : float or int, optional
+        The loss's m; default the loss's own (SphereFace 4, CosFace 0.35, ArcFace 0.5).
+    scale : float, default 64
+        s (it moves no boundary: a tie of the logits is a tie at any s).
+    ax : Axes, optional
+    legend : bool, default True
+        A legend beside the axes.
+
+    Returns
+    -------
+    fig : Figure
+    ax : Axes
+
+    Raises
+    ------
+    ValueError
+        For another loss, or a spread outside (0, 180].
+
+    Examples
+    --------
+    >>> fig, ax = margin_circle("arcface_loss", spread=90.0)
+    >>> inside = np.isfinite(ax.lines[1].get_xdata())  # class 0's arc
+    >>> round(float(np.degrees(np.arctan2(ax.lines[1].get_ydata()[inside], ax.lines[1].get_xdata()[inside])).max()), 1)
+    30.5
+    """
+    if name not in MARGIN_LOSSES:
+        raise ValueError(f"name must be one of {MARGIN_LOSSES}, got {name!r}")
+    if not 0 < spread <= 180:
+        raise ValueError(f"spread must be an angle in degrees in (0, 180], got {spread!r}")
+    margin = _default_margin(name) if margin is None else margin
+    fig, ax = _axes(ax)
+    with style():
+        drawing = MarginCirclePlot(ax)
+        drawing.update(name, spread=spread, margin=margin, scale=scale)
+        ax.set_title(f"{name}, m = {margin:g}")
+        if legend:
+            legend_outside(ax, handles=[*drawing.arcs, drawing.bisector])
     return fig, ax

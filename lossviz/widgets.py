@@ -33,7 +33,7 @@ from matplotlib.transforms import blended_transform_factory
 from . import activations, data, losses, plot, views
 from .check import fd_error
 from .descent import METHODS, fit_line, run_descent
-from .explorer import Explorer, Scene, by_value, dropdown, figure, log_slider, readout, rescale, slider
+from .explorer import READOUT_X, Explorer, Scene, by_value, dropdown, figure, log_slider, readout, rescale, slider
 from .explorer import _on_grid as _grid_step
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "focal_explorer",
     "softmax_explorer",
     "box_explorer",
+    "margin_explorer",
     "finite_difference_explorer",
 ]
 
@@ -103,7 +104,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "lower": ("lowest slope", "rrelu's smallest slope for x < 0"),
     "upper": ("highest slope", "rrelu's largest slope for x < 0"),
     "weight": ("slope a for x < 0", "prelu's learned slope"),
-    "var": ("variance σ²", "the predicted variance of the Gaussian"),
+    "var": ("variance v", "the predicted variance of the Gaussian (σ is the sigmoid in this course)"),
     "threshold": ("threshold", "inputs at or below it are replaced"),
     "value": ("replacement", "what inputs at or below the threshold become"),
     "approximate": ("approximation", "exact erf, or the tanh formula"),
@@ -758,6 +759,195 @@ def box_explorer(*, cx: float = 2.8, cy: float = 2.5, width: float = 2.0, height
         "height": slider("height", height, 0.2, 4.0, **_words("height")),
     }
     return Explorer(_box_scene, lambda values: controls, title="box loss explorer")
+
+
+# --------------------------------------------------------------------------- angular margins
+
+
+# The three margin losses in the order they appeared, and each margin's slider range. The
+# starting margin is the loss's own default (SphereFace's 4, CosFace's 0.35, ArcFace's 0.5).
+MARGIN_RANGES: dict[str, tuple[float, float]] = {
+    "sphereface_loss": (1, 6),  # a whole number: cos(m theta)
+    "cosface_loss": (0.0, 1.0),
+    "arcface_loss": (0.0, 1.0),
+}
+MARGIN_WORDS: dict[str, tuple[str, str]] = {
+    "sphereface_loss": ("margin m (× θ)", "the target's angle is multiplied by m: cos(mθ)"),
+    "cosface_loss": ("margin m (− cos)", "subtracted from the target's cosine: cos θ − m"),
+    "arcface_loss": ("margin m (+ θ, rad)", "added to the target's angle, in radians: cos(θ + m)"),
+}
+SCALE_RANGE = (1.0, 100.0)
+SPREAD_RANGE = (30.0, 180.0)  # degrees between the two class weights
+
+
+def _margin_boundary(name: str, spread: float, *, scale: float = 64.0, margin: float | None = None) -> float | None:
+    """Where class 0 stops winning by its margin, as an angle from its weight W0 (radians).
+
+    Two unit class weights ``spread`` radians apart; a unit feature between them at angle
+    theta from W0 is class 0's by the margin while its margin logit beats the other,
+    i.e. while its loss is below log 2. Found by bisection on the loss itself.
+
+    Parameters
+    ----------
+    name : {"sphereface_loss", "cosface_loss", "arcface_loss"}
+    spread : float
+        The angle between W0 and W1, in (0, pi].
+    scale : float, default 64
+    margin : float, optional
+        Default: the loss's own.
+
+    Returns
+    -------
+    float or None
+        theta in [0, spread), or None when class 0 wins nowhere (a margin too large for
+        classes this close).
+
+    Examples
+    --------
+    >>> round(float(np.degrees(_margin_boundary("sphereface_loss", np.pi / 2))), 6)  # 90 / (4 + 1)
+    18.0
+    """
+    function = losses.REGISTRY[name]
+    margin = plot._default_margin(name) if margin is None else margin
+    zero = np.zeros(1, dtype=np.int64)
+
+    def beaten(theta: float) -> bool:
+        loss = function(plot.two_class_cosines([theta], spread), zero, scale=scale, margin=margin, reduction="none")
+        return bool(loss[0] >= np.log(2))
+
+    if beaten(0.0):
+        return None
+    low, high = 0.0, float(spread)
+    for _ in range(60):  # the loss rises with theta on [0, spread]: halve the bracket
+        middle = 0.5 * (low + high)
+        low, high = (low, middle) if beaten(middle) else (middle, high)
+    return 0.5 * (low + high)
+
+
+def _margin_scene() -> Scene:
+    fig, (circle_ax, loss_ax, grad_ax) = figure(3, height=3.4)
+    circle = plot.MarginCirclePlot(circle_ax)
+    circle_ax.set_title("who wins by the margin")
+
+    for ax, title in ((loss_ax, "loss of a class-0 feature"), (grad_ax, "derivative dℓ/dθ")):
+        ax.set_xlabel("angle θ from W₀ towards W₁ (°)")
+        ax.set_title(title, color=plot.LOSS_COLOR if ax is loss_ax else plot.GRAD_COLOR)
+    (plain_loss,) = loss_ax.plot([], [], "--", color=plot.FLAT_COLOR, label="no margin, same s")
+    (margin_loss,) = loss_ax.plot([], [], color=plot.LOSS_COLOR, label="with the margin")
+    (plain_grad,) = grad_ax.plot([], [], "--", color=plot.FLAT_COLOR, label="no margin, same s")
+    (margin_grad,) = grad_ax.plot([], [], color=plot.GRAD_COLOR, label="with the margin")
+    edges = [ax.axvline(0, color="black", linestyle=":", linewidth=1) for ax in (loss_ax, grad_ax)]
+    edges[0].set_label("where class 0 stops winning")
+    numbers = readout(fig, 0.9)
+    fig.legend(
+        handles=[*circle.arcs, edges[0], circle.bisector, margin_loss],
+        labels=[*circle.LABELS, "where class 0 stops winning", "no margin (softmax of s cos θ)", "with the margin"],
+        loc="lower left", bbox_to_anchor=(READOUT_X, 0.02), fontsize=7, frameon=False, borderaxespad=0.0,
+    )
+    cross_entropy = losses.REGISTRY["cross_entropy"]
+
+    def draw(name: str, margin: float, scale: float, spread: float) -> None:
+        function, delta = losses.REGISTRY[name], np.radians(spread)
+        options = {"scale": scale, "margin": margin, "reduction": "none"}
+        circle.update(name, spread=spread, margin=margin, scale=scale)
+        # The loss of a class-0 feature turning from W0 to W1, and d/dtheta by the chain rule:
+        # cos(theta) and cos(theta - delta) both move with theta. Not theta = 0, where
+        # ArcFace's d/dcos is infinite (d/dtheta is not).
+        theta = np.linspace(delta / 720, delta, 360)
+        degrees = np.degrees(theta)
+        cos, zero = plot.two_class_cosines(theta, delta), np.zeros(theta.size, dtype=np.int64)
+        slopes = np.stack([-np.sin(theta), -np.sin(theta - delta)], axis=1)
+        margin_loss.set_data(degrees, function(cos, zero, **options))
+        margin_grad.set_data(degrees, np.sum(function.grad(cos, zero, **options) * slopes, axis=1))
+        plain_loss.set_data(degrees, cross_entropy(scale * cos, zero, reduction="none"))
+        plain_grad.set_data(degrees, np.sum(scale * cross_entropy.grad(scale * cos, zero, reduction="none") * slopes, axis=1))
+        boundary = _margin_boundary(name, delta, scale=scale, margin=margin)
+        for edge in edges:
+            edge.set_xdata([np.nan if boundary is None else np.degrees(boundary)] * 2)
+        unit = " rad" if name == "arcface_loss" else ""
+        rows = [name, f"m  {_readable(margin)}{unit}"]
+        if name == "arcface_loss":
+            rows.append(f"   = {np.degrees(margin):.1f} deg")
+        rows += [f"s  {_readable(scale)}", f"W0 to W1  {_readable(spread)} deg", ""]
+        if boundary is None:
+            rows += ["from W0 to W1", "class 0 never", "wins by its margin"]
+        else:
+            gap = spread - 2 * np.degrees(boundary)
+            rows += ["from W0 to W1", "class 0 wins for", f"theta < {np.degrees(boundary):.1f} deg", f"gap   {gap:.1f} deg"]
+        numbers.set_text("\n".join(rows))
+        for ax in (loss_ax, grad_ax):
+            ax.set_xlim(0, spread)
+            rescale(ax)
+        top = loss_ax.get_ylim()[1]
+        loss_ax.set_ylim(-0.05 * top, top)  # a loss is never negative: no room below 0
+
+    moving = [*circle.artists, plain_loss, margin_loss, plain_grad, margin_grad, *edges, numbers]
+    return Scene(fig, draw, lambda: moving)
+
+
+def margin_explorer(name: str = "arcface_loss", *, margin: float | None = None, scale: float = 64.0, spread: float = 90.0) -> Explorer:
+    """SphereFace, CosFace and ArcFace for two classes: who wins by the margin, and the loss.
+
+    Two unit class weights W0 and W1 ``spread`` degrees apart. Left: the unit circle of
+    feature directions, coloured by the class that wins by its margin there (grey where
+    neither does: the margin). Middle and right: the loss of a class-0 feature as it turns
+    from W0 towards W1, and its derivative with respect to that angle, beside the same
+    softmax on s cos(theta) without a margin.
+
+    Parameters
+    ----------
+    name : {"arcface_loss", "cosface_loss", "sphereface_loss"}
+    margin : float, optional
+        The loss's m; default its own (ArcFace 0.5 rad, CosFace 0.35, SphereFace 4). In
+        [0, 1] for ArcFace and CosFace, a whole number in [1, 6] for SphereFace.
+    scale : float, default 64
+        s, the logits' scale, in [1, 100].
+    spread : float, default 90
+        The angle between the class weights in degrees, in [30, 180].
+
+    Returns
+    -------
+    Explorer
+
+    Raises
+    ------
+    ValueError
+        For an unknown loss, or a value outside its slider's range.
+    TypeError
+        For a value that is not a number, or a SphereFace margin that is not whole.
+
+    Examples
+    --------
+    >>> explorer = margin_explorer("sphereface_loss", spread=90.0)
+    >>> explorer.values["margin"], explorer.values["scale"]
+    (4, 64.0)
+    >>> margin_explorer("arcface_loss", margin=2.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: margin=2 is outside the slider's range [0, 1]
+    """
+    if name not in MARGIN_RANGES:
+        raise ValueError(f"name must be one of {tuple(MARGIN_RANGES)}, got {name!r}")
+    chooser = dropdown("name", name, list(MARGIN_RANGES), label="loss", tooltip="which margin (in the order they appeared)")
+    common = {
+        "scale": log_slider("scale", scale, *SCALE_RANGE, label="scale s", tooltip="the logits are s cos θ"),
+        "spread": slider("spread", spread, *SPREAD_RANGE, label="angle W₀ to W₁ (°)", tooltip="how far apart the two class weights are"),
+    }
+    per_name: dict[str, dict[str, widgets.Widget]] = {}
+
+    def margin_control(chosen: str, start: float | None) -> widgets.Widget:
+        low, high = MARGIN_RANGES[chosen]
+        label, tooltip = MARGIN_WORDS[chosen]
+        value = plot._default_margin(chosen) if start is None else start
+        return slider("margin", value, low, high, integer=chosen == "sphereface_loss", label=label, tooltip=tooltip)
+
+    def controls_for(values: dict[str, Any]) -> dict[str, widgets.Widget]:
+        chosen = chooser.value
+        if chosen not in per_name:  # remembered, so switching back keeps the margin set
+            per_name[chosen] = {"name": chooser, "margin": margin_control(chosen, margin if chosen == name else None), **common}
+        return per_name[chosen]
+
+    return Explorer(_margin_scene, controls_for, title=f"margin explorer: {name}")
 
 
 # --------------------------------------------------------------------------- finite differences

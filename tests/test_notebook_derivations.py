@@ -1,4 +1,4 @@
-"""Every derivation step in notebooks 01-04 is checked: a wrong step stops the notebook.
+"""Every derivation step in the course's notebooks is checked: a wrong step stops the notebook.
 
 Two ways of showing it:
 - end to end: a copy of a notebook with one step's formula replaced is executed by a
@@ -21,7 +21,12 @@ import lossviz.check
 from lossviz.check import DerivationError
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-NAMES = ["01_derivatives_numerically", "02_chain_rule", "03_backpropagation", "04_gradient_descent"]
+# Every notebook with a Derivation section (all but the welcome tour and the glossary).
+NAMES = sorted(
+    path.stem
+    for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")
+    if "## Derivation" in path.read_text(encoding="utf-8")
+)
 # The derivations end where the implementation starts (the template's order).
 END_OF_DERIVATIONS = "## Implementation"
 
@@ -42,6 +47,61 @@ WRONG_STEPS = {
         '("bias corrections cancel", lambda w, g, lr, b1, b2: w - lr * g / (np.sqrt(g**2) + 1e-8))',
         '("bias corrections cancel", lambda w, g, lr, b1, b2: w - lr * g / (np.sqrt(g**2 * (1 - b2)) + 1e-8))',
         "step 2 (bias corrections cancel)",
+    ),
+    # the sign error of a popular post: (y - prediction) for (prediction - y)
+    "05_mse_rmse": ('("2 (p_i - y_i)", lambda p1, p2, p3, y1, y2, y3: 2 * (p1 - y1)),', '("2 (p_i - y_i)", lambda p1, p2, p3, y1, y2, y3: 2 * (y1 - p1)),', "step 3 (2 (p_i - y_i))"),
+    "06_mae_l1": ('("sign(d)", lambda d: np.sign(d)),', '("sign(d)", lambda d: -np.sign(d)),', "step 4 (sign(d))"),
+    "07_huber_smoothl1_logcosh_quantile": (
+        '("clip(d, -delta, delta)", lambda d, delta: np.clip(d, -delta, delta)),',
+        '("clip(d, -delta, delta)", lambda d, delta: np.clip(d, -1, 1)),',
+        "step 3 (clip(d, -delta, delta))",
+    ),
+    "08_custom_losses": (
+        '("d log(1 + p)/dp = 1/(1 + p)", lambda p, y: 2 * (np.log1p(p) - np.log1p(y)) / (1 + p)),',
+        '("d log(1 + p)/dp = 1/(1 + p)", lambda p, y: 2 * (np.log1p(p) - np.log1p(y)) / p),',
+        "step 3 (d log(1 + p)/dp = 1/(1 + p))",
+    ),
+    "09_sigmoid_bce": ('("expand: p - y", lambda z, y: sigma(z) - y)', '("expand: p - y", lambda z, y: y - sigma(z))', "step 5 (expand: p - y)"),
+    "10_softmax_cross_entropy": (
+        '("-p_0 p_1", lambda z0, z1, z2: -p0_of(z0, z1, z2) * p1_of(z0, z1, z2))',
+        '("-p_0 p_1", lambda z0, z1, z2: p0_of(z0, z1, z2) * p1_of(z0, z1, z2))',
+        "step 3 (-p_0 p_1)",
+    ),
+    "11_entropy_kl": (
+        '("(mu - E_P[x]) / s^2", lambda mu, s: (mu - mean_P) / s**2)',
+        '("(mu - E_P[x]) / s^2", lambda mu, s: (mu - mean_P) / s)',
+        "step 3 ((mu - E_P[x]) / s^2)",
+    ),
+    "15_metric_learning": (
+        '("d cancels: u1 - v1", lambda u1, u2, v1, v2: u1 - v1)',
+        '("d cancels: u1 - v1", lambda u1, u2, v1, v2: v1 - u1)',
+        "step 4 (d cancels: u1 - v1)",
+    ),
+    "16_probabilistic_regression": (
+        '("e^x - y", lambda x, y: np.exp(x) - y)',
+        '("e^x - y", lambda x, y: np.exp(x) + y)',
+        "step 2 (e^x - y)",
+    ),
+    # the source posts' own slip: the sigmoid's derivative taken to be the sigmoid
+    "17_sigmoid_tanh": (
+        '("sigma (1 - sigma)", lambda x: sigma(x) * (1 - sigma(x)))',
+        '("sigma (1 - sigma)", lambda x: sigma(x))',
+        "step 4 (sigma (1 - sigma))",
+    ),
+    "18_relu_family": (
+        '("x where x <= 0, else 0", lambda x, m: np.where(x <= 0, x, 0.0))',
+        '("x where x <= 0, else 0", lambda x, m: np.where(x > 0, x, 0.0))',
+        "step 3 (x where x <= 0, else 0)",
+    ),
+    "19_smooth_activations": (
+        "lambda x: sigma(x) * sigma(-x) * (1 + x + np.exp(x))",
+        "lambda x: sigma(x) * sigma(-x) * (1 - x + np.exp(x))",
+        "step 4 (sigma(x) sigma(-x) (1 + x + e^x))",
+    ),
+    "20_softmax_activation": (
+        '("p1 - p1 p1", lambda z1, z2, z3: probs(z1, z2, z3)[0] * (1 - probs(z1, z2, z3)[0]))',
+        '("p1 - p1 p1", lambda z1, z2, z3: probs(z1, z2, z3)[0] * (1 + probs(z1, z2, z3)[0]))',
+        "step 3 (p1 - p1 p1)",
     ),
 }
 
@@ -85,8 +145,13 @@ def run_in_process(sources: list[str], monkeypatch: pytest.MonkeyPatch) -> list[
 
 @pytest.fixture(scope="module")
 def recorded() -> dict[str, list[tuple[list[Any], dict[str, Any]]]]:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        return {name: run_in_process(derivation_sources(read(name)), monkeypatch) for name in NAMES}
+    calls = {}
+    for name in NAMES:
+        # one patch per notebook, undone after it: otherwise each recorder would wrap the
+        # last and every notebook's list would also collect the calls of the ones after it
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            calls[name] = run_in_process(derivation_sources(read(name)), monkeypatch)
+    return calls
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -251,6 +251,49 @@ def test_boxes_geometry_and_values():
     assert values["giou_loss"] == pytest.approx(1 - (0.2 - 1 / 6), abs=1e-3)
 
 
+
+def _arc_degrees(line) -> np.ndarray:
+    x, y = line.get_data()
+    inside = np.isfinite(x)
+    return np.degrees(np.arctan2(y[inside], x[inside]))
+
+
+@pytest.mark.parametrize(
+    ("name", "margin", "spread", "edge"),
+    [
+        ("sphereface_loss", 4, 90.0, 90.0 / 5),  # cos(4 theta) = cos(90 deg - theta)
+        ("sphereface_loss", 3, 120.0, 120.0 / 4),
+        ("arcface_loss", 0.5, 90.0, (90.0 - np.degrees(0.5)) / 2),  # theta + m = 90 deg - theta
+        ("cosface_loss", 0.35, 90.0, 45.0 - np.degrees(np.arcsin(0.35 / (2 * np.sin(np.radians(45.0)))))),
+    ],
+)
+def test_margin_circle_colours_by_the_closed_form_boundaries(name, margin, spread, edge):
+    fig, ax = plot.margin_circle(name, margin=margin, spread=spread)
+    class_0, class_1, neither = (_arc_degrees(line) for line in ax.lines[1:4])
+    # On the arc from W0 to W1 class 0 wins up to the boundary, class 1 from its mirror image.
+    between = lambda angles: angles[(angles >= 0) & (angles <= spread)]
+    step = 1.01 * 360 / 720  # the grid, and a tie exactly on a grid point may go either way
+    assert between(class_0).max() == pytest.approx(edge, abs=step)
+    assert between(class_1).min() == pytest.approx(spread - edge, abs=step)
+    assert between(neither).min() == pytest.approx(edge, abs=step) and between(neither).max() == pytest.approx(spread - edge, abs=step)
+    assert class_0.size + class_1.size + neither.size == 721
+    w1 = np.asarray(ax.lines[5].get_data())[:, 1]
+    np.testing.assert_allclose(w1, [np.cos(np.radians(spread)), np.sin(np.radians(spread))], atol=1e-15)
+    assert _legend_clear_of_axes(ax)
+
+
+def test_margin_circle_without_a_margin_splits_at_the_bisector():
+    fig, ax = plot.margin_circle("arcface_loss", margin=0.0, spread=60.0)
+    class_0, class_1, neither = (_arc_degrees(line) for line in ax.lines[1:4])
+    assert neither.size == 0
+    # class 0 owns the half circle centred on W0's side of the bisector at 30 deg
+    assert class_0.max() == pytest.approx(30.0, abs=0.51) and class_0.min() == pytest.approx(-150.0, abs=0.51)
+
+
+def test_two_class_cosines_by_hand():
+    cos = plot.two_class_cosines([0.0, np.pi / 3, np.pi], np.pi / 2)
+    np.testing.assert_allclose(cos, [[1.0, 0.0], [0.5, np.cos(np.pi / 6)], [-1.0, 0.0]], atol=1e-15)
+
 def test_readout_draws_text_and_changes_pixels():
     fig = Figure(figsize=(2, 1), dpi=80)
     FigureCanvasAgg(fig)
@@ -363,6 +406,8 @@ def test_derivative_with_a_pole_is_drawn_at_its_central_limits():
         (lambda: plot.function_and_derivative("relu", ax="left"), TypeError, "ax must be a matplotlib Axes"),
         (lambda: plot.figure(0), ValueError, "ncols must be a positive int"),
         (lambda: plot.figure(height=-1.0), ValueError, "height must be a positive number"),
+        (lambda: plot.margin_circle("triplet_margin_loss"), ValueError, r"name must be one of \('sphereface_loss'"),
+        (lambda: plot.margin_circle("arcface_loss", spread=200.0), ValueError, r"spread must be an angle in degrees in \(0, 180\]"),
     ],
 )
 def test_bad_arguments_are_named(call, error, message):

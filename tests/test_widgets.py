@@ -95,6 +95,18 @@ def test_loss_explorer_switches_loss_and_its_parameters():
     assert explorer.controls["delta"].value == 1.5, "switching back restores the loss's sliders"
 
 
+def test_update_sets_a_choice_before_the_controls_it_brings():
+    """update(name=..., margin=...) sets the margin of the loss chosen, not of the one before it."""
+    explorer = widgets.loss_explorer("hinge_embedding_loss")
+    before = explorer.controls["margin"].value
+    explorer.update(name="margin_ranking_loss", margin=2.0)
+    assert explorer.values["margin"] == 2.0
+    shown = views.view(losses.REGISTRY["margin_ranking_loss"], target=explorer.values["target"], margin=2.0)
+    x, y, _ = curves(explorer)
+    np.testing.assert_array_equal(y, shown.value(x))
+    explorer.update(name="hinge_embedding_loss")
+    assert explorer.values["margin"] == before, "the loss chosen before keeps its own margin"
+
 def test_loss_explorer_cross_entropy_label_smoothing():
     explorer = widgets.loss_explorer("cross_entropy")
     set_and_check_changed(explorer, "label_smoothing", 0.3)
@@ -349,11 +361,128 @@ def test_finite_difference_explorer_by_hand():
     np.testing.assert_allclose(lines["forward float64"].get_ydata(), np.maximum(curve.errors["forward", "float64"], plot.ERROR_FLOOR))
 
 
+# --------------------------------------------------------------------------- angular margins
+
+
+def _arcface_target(theta, m):
+    """insightface's target logit: cos(theta + m), and past theta = pi - m the line cos(theta) - m sin(m)."""
+    return np.where(theta + m <= np.pi, np.cos(theta + m), np.cos(theta) - m * np.sin(m))
+
+
+def _labelled(ax, label):
+    return next(line for line in ax.lines if line.get_label() == label)
+
+
+def test_margin_explorer_arcface_loss_and_slope_by_hand():
+    explorer = widgets.margin_explorer()
+    for name, value in (("margin", 0.3), ("scale", 10.0), ("spread", 120.0)):
+        set_and_check_changed(explorer, name, value)
+    _, loss_ax, grad_ax = explorer.figure.axes
+    degrees, loss = _labelled(loss_ax, "with the margin").get_data()
+    theta, delta, s, m = np.radians(degrees), np.radians(120.0), 10.0, 0.3
+    assert degrees[-1] == pytest.approx(120.0) and degrees[0] > 0, "from W0 (excluded) to W1"
+    # Two classes: l = log(1 + exp(s (cos(theta - delta) - cos(theta + m)))), a softplus.
+    gap = s * (np.cos(theta - delta) - np.cos(theta + m))
+    np.testing.assert_allclose(loss, np.logaddexp(0, gap), rtol=1e-10, atol=1e-14)
+    # dl/dtheta = sigmoid(gap) * s * (-sin(theta - delta) + sin(theta + m)).
+    slope = _labelled(grad_ax, "with the margin").get_ydata()
+    np.testing.assert_allclose(slope, sigmoid(gap) * s * (np.sin(theta + m) - np.sin(theta - delta)), rtol=1e-8, atol=1e-10)
+    plain = _labelled(loss_ax, "no margin, same s").get_ydata()
+    np.testing.assert_allclose(plain, np.logaddexp(0, s * (np.cos(theta - delta) - np.cos(theta))), rtol=1e-10, atol=1e-14)
+    # ArcFace's boundary: theta + m = delta - theta, so theta = (delta - m) / 2; the gap is m.
+    boundary = (120.0 - np.degrees(m)) / 2
+    assert loss_ax.lines[-1].get_xdata()[0] == pytest.approx(boundary, abs=1e-9)
+    assert f"theta < {boundary:.1f} deg" in readout_text(explorer)
+    assert f"gap   {np.degrees(m):.1f} deg" in readout_text(explorer)
+
+
+def _arc_angles(line):
+    x, y = line.get_data()
+    inside = np.isfinite(x)
+    return np.arctan2(y, x)[inside], np.arctan2(y, x)[~inside]
+
+
+@pytest.mark.parametrize("spread", [60.0, 150.0])
+def test_margin_explorer_circle_by_hand(spread):
+    """Each point of class 0's arc beats class 1 by ArcFace's margin; no other point does."""
+    explorer = widgets.margin_explorer(margin=0.4, spread=spread)
+    circle_ax = explorer.figure.axes[0]
+    ours, others = _arc_angles(_labelled(circle_ax, "class 0 by its margin"))
+    delta = np.radians(spread)
+
+    def wins(phi):
+        to_w0 = np.abs(phi)
+        to_w1 = np.arccos(np.clip(np.cos(phi - delta), -1, 1))
+        return _arcface_target(to_w0, 0.4) > np.cos(to_w1)
+
+    assert ours.size > 20 and others.size > 20
+    assert wins(ours).all() and not wins(others).any()
+    weight = np.asarray(_labelled(circle_ax, "W1").get_data())
+    np.testing.assert_allclose(weight[:, 1], [np.cos(delta), np.sin(delta)], atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("name", "margin", "spread", "expected"),
+    [
+        # SphereFace: cos(m theta) = cos(delta - theta) at theta = delta / (m + 1)
+        ("sphereface_loss", 4, 90.0, 18.0),
+        ("sphereface_loss", 2, 150.0, 50.0),
+        ("sphereface_loss", 1, 100.0, 50.0),  # m = 1: no margin, the bisector
+        # CosFace: cos(theta) - m = cos(delta - theta) at delta/2 - arcsin(m / (2 sin(delta/2)))
+        ("cosface_loss", 0.35, 90.0, 45.0 - np.degrees(np.arcsin(0.35 / (2 * np.sin(np.radians(45.0)))))),
+        ("cosface_loss", 0.6, 180.0, 90.0 - np.degrees(np.arcsin(0.3))),
+        ("cosface_loss", 0.35, 40.0, None),  # 1 - m < cos(40 deg): class 0 never wins between them
+        ("arcface_loss", 0.5, 90.0, (90.0 - np.degrees(0.5)) / 2),
+    ],
+)
+def test_margin_explorer_boundaries_by_closed_forms(name, margin, spread, expected):
+    explorer = widgets.margin_explorer(name, margin=margin, spread=spread, scale=30.0)
+    edge = explorer.figure.axes[1].lines[-1].get_xdata()[0]
+    if expected is None:
+        assert np.isnan(edge) and "class 0 never" in readout_text(explorer)
+    else:
+        assert edge == pytest.approx(expected, abs=1e-9)
+        assert f"gap   {spread - 2 * expected:.1f} deg" in readout_text(explorer)
+
+
+def test_margin_explorer_switches_loss_keeps_each_margin_and_refuses_as_constructor():
+    explorer = widgets.margin_explorer("arcface_loss", margin=0.25)
+    assert list(explorer.controls) == ["name", "margin", "scale", "spread"]
+    assert explorer.values == {"name": "arcface_loss", "margin": 0.25, "scale": 64.0, "spread": 90.0}
+    set_and_check_changed(explorer, "name", "sphereface_loss")
+    assert explorer.values["margin"] == 4 and isinstance(explorer.controls["margin"], ipywidgets.IntSlider)
+    with pytest.raises(TypeError, match="margin must be a whole number"):
+        explorer.update(margin=2.5)
+    explorer.update(name="cosface_loss")
+    assert explorer.values["margin"] == 0.35, "CosFace's own default (the paper's)"
+    explorer.update(name="arcface_loss")
+    assert explorer.values["margin"] == 0.25, "switching back keeps the margin that was set"
+    with pytest.raises(ValueError, match=r"scale=200 is outside the slider's range \[1, 100\]"):
+        explorer.update(scale=200.0)
+    assert explorer.values["scale"] == 64.0
+
+
+def test_margin_explorer_legend_and_readout_stay_off_the_axes():
+    explorer = widgets.margin_explorer()
+    for values in ({"spread": 180.0}, {"name": "sphereface_loss", "margin": 6}, {"name": "cosface_loss", "spread": 30.0}):
+        explorer.update(**values)
+        figure = explorer.figure
+        figure.canvas.draw()
+        boxes = [ax.get_window_extent() for ax in figure.axes]
+        legend = figure.legends[0].get_window_extent()
+        numbers = next(artist for artist in figure.artists if isinstance(artist, plot.Readout)).get_window_extent()
+        assert not legend.overlaps(numbers), f"the legend covers the readout after {values}"
+        for box in boxes:
+            assert not legend.overlaps(box) and not numbers.overlaps(box), f"over the axes after {values}"
+        assert legend.x1 <= figure.bbox.x1 and legend.y0 >= 0
+
+
 # --------------------------------------------------------------------------- rendering
 
 
 ALL = [widgets.loss_explorer, widgets.activation_explorer, widgets.descent_explorer, widgets.outlier_explorer,
-       widgets.focal_explorer, widgets.softmax_explorer, widgets.box_explorer, widgets.finite_difference_explorer]
+       widgets.focal_explorer, widgets.softmax_explorer, widgets.box_explorer, widgets.margin_explorer,
+       widgets.finite_difference_explorer]
 
 
 @pytest.mark.parametrize("make", ALL, ids=lambda make: make.__name__)
@@ -443,6 +572,14 @@ def test_bad_names_and_parameters_are_reported():
         (widgets.softmax_explorer, {"temperature": 0.0}, ValueError, "temperature=0 is outside"),
         (widgets.softmax_explorer, {"target": 3}, ValueError, r"target must be one of \(0, 1, 2\)"),
         (widgets.box_explorer, {"width": -1.0}, ValueError, "width=-1 is outside"),
+        (widgets.margin_explorer, {"name": "normface"}, ValueError, r"name must be one of \('sphereface_loss'"),
+        (widgets.margin_explorer, {"margin": 2.0}, ValueError, r"margin=2 is outside the slider's range \[0, 1\]"),
+        (widgets.margin_explorer, {"name": "sphereface_loss", "margin": 2.5}, TypeError, "margin must be a whole number"),
+        (widgets.margin_explorer, {"name": "sphereface_loss", "margin": 0}, ValueError, r"margin=0 is outside the slider's range \[1, 6\]"),
+        (widgets.margin_explorer, {"scale": 0.5}, ValueError, "scale=0.5 is outside"),
+        (widgets.margin_explorer, {"scale": float("nan")}, ValueError, "scale must be finite"),
+        (widgets.margin_explorer, {"spread": 10.0}, ValueError, "spread=10 is outside"),
+        (widgets.margin_explorer, {"spread": "wide"}, TypeError, "spread must be a real number"),
         (widgets.finite_difference_explorer, {"h": 2.0}, ValueError, "h=2 is outside"),
         (widgets.finite_difference_explorer, {"function": "cos"}, ValueError, "function must be one of"),
     ],
