@@ -3,7 +3,7 @@
 Run ``python benchmarks/fd_accuracy.py``. For each smooth function, ``lossviz.check.fd_error``
 sweeps the step h over 1e-20..1 (81 steps) in each precision; the table shows the
 smallest relative error each method reaches (the bottom of its V curve); a second table shows the error at the step
-``numeric_grad`` chooses by itself. Issue 2 asks
+``numeric_grad`` chooses by itself. The targets:
 for float64 central <= 1e-9 and complex step <= 1e-13; the script exits 1 otherwise.
 """
 

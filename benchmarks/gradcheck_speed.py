@@ -9,7 +9,7 @@ and a row-wise one (cross-entropy over 20 x 100 logits).
 
 Run ``python benchmarks/gradcheck_speed.py [N] [repeats]``. Each timing is the median of
 ``repeats`` rounds in which the three runs take turns (the machine is shared, so single
-timings are noisy). Issue 2 asks for lossviz >= 3x faster than torch and within 1.5x of
+timings are noisy). The targets: lossviz >= 3x faster than torch and within 1.5x of
 the floor; each row says which it meets. The floor is lossviz's own cost (its overhead per
 entry) and the script exits 1 if any row misses it. The ratio to torch is not lossviz's to
 choose once it sits at the floor: both checks pay 2N evaluations, so lossviz is 3x faster

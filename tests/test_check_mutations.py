@@ -26,7 +26,7 @@ def suite():
 
 def test_every_mutation_caught_and_no_false_alarm(suite):
     counts = suite.run()
-    print(counts)  # the figures quoted in issue 2's note (pytest -s shows them)
+    print(counts)  # the suite's figures (pytest -s shows them)
     assert counts.mutants >= 20
     assert counts.missed == []
     assert counts.caught == counts.mutation_checks >= 1000
