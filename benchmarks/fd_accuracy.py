@@ -1,22 +1,19 @@
 """Best relative error of forward, central and complex-step differences, float32 and float64.
 
-Run ``python benchmarks/fd_accuracy.py``. For each smooth function, ``lossviz.check.fd_error``
+Run ``python -m benchmarks.fd_accuracy`` from the repository's root. For each smooth function, ``lossviz.check.fd_error``
 sweeps the step h over 1e-20..1 (81 steps) in each precision; the table shows the
-smallest relative error each method reaches (the bottom of its V curve); a second table shows the error at the step
-``numeric_grad`` chooses by itself. The targets:
-for float64 central <= 1e-9 and complex step <= 1e-13; the script exits 1 otherwise.
+smallest relative error each method reaches (the bottom of its V curve); a second table
+shows the error at the step ``numeric_grad`` chooses by itself. Targets: float64 central
+<= 1e-9 and complex step <= 1e-13 at the best step; the script exits 1 otherwise.
 """
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from lossviz.check import METHODS, fd_error, numeric_grad  # noqa: E402
+from lossviz.check import METHODS, fd_error, numeric_grad
 
 # name -> (f, f' by hand, x0); every f is complex-safe numpy.
 FUNCTIONS = {

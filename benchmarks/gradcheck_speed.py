@@ -1,47 +1,31 @@
 """Speed of a full gradient check of N = 2,000 inputs, in one run:
 
-- ``lossviz.check.gradcheck`` (central differences, 2N + 1 evaluations of f);
+- ``lossviz.check.gradcheck`` (central differences, 2N evaluations of f and ~25 more);
 - ``torch.autograd.gradcheck`` on the torch twin of the same function (float64);
 - the floor: 2N evaluations of f alone, which any finite-difference check must pay;
 
 for three functions: a cheap loss (MSE), an elementwise transcendental one (softplus)
 and a row-wise one (cross-entropy over 20 x 100 logits).
 
-Run ``python benchmarks/gradcheck_speed.py [N] [repeats]``. Each timing is the median of
-``repeats`` rounds in which the three runs take turns (the machine is shared, so single
-timings are noisy). The targets: lossviz >= 3x faster than torch and within 1.5x of
-the floor; each row says which it meets. The floor is lossviz's own cost (its overhead per
-entry) and the script exits 1 if any row misses it. The ratio to torch is not lossviz's to
-choose once it sits at the floor: both checks pay 2N evaluations, so lossviz is 3x faster
-only where f's numpy evaluation costs a third of torch's evaluation plus its per-entry
-overhead (true for a cheap loss such as MSE, not for exp/log-heavy ones).
+Run ``python -m benchmarks.gradcheck_speed [N] [repeats]`` from the repository's root.
+Each timing is the median of ``repeats`` rounds in which the three runs take turns (the machine is shared, so single
+timings are noisy). Targets: lossviz within 1.5x of the floor (the script exits 1 if any
+row misses it), and >= 3x faster than torch where it can be. The ratio to torch is not
+lossviz's to choose once it sits at the floor: both checks pay 2N evaluations, so lossviz
+is 3x faster only where f's numpy evaluation costs a third of torch's evaluation plus its
+per-entry overhead (true for a cheap loss such as MSE, not for exp/log-heavy ones). The
+evaluation counts and the growth with N are in ``gradcheck_cost.py``.
 """
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from lossviz.check import gradcheck  # noqa: E402
-
-
-def median_seconds(runs: list[Callable[[], object]], repeats: int) -> list[float]:
-    """Median wall time of each run; the runs take turns, so a change in the machine's
-    load (it is shared) affects all of them alike."""
-    times: list[list[float]] = [[] for _ in runs]
-    for _ in range(repeats):
-        for run, record in zip(runs, times):
-            start = time.perf_counter()
-            run()
-            record.append(time.perf_counter() - start)
-    return [statistics.median(record) for record in times]
+from benchmarks.functions import median_seconds
+from lossviz.check import gradcheck
 
 
 def cases(n: int) -> list[tuple[str, np.ndarray, Callable, Callable, Callable]]:

@@ -32,6 +32,7 @@ EXPLORERS: dict[str, Callable[[], machinery.Explorer]] = {
     "activation_explorer": widgets.activation_explorer,
     "descent_explorer": widgets.descent_explorer,
     "outlier_explorer": widgets.outlier_explorer,
+    "hinge_margin_explorer": widgets.hinge_margin_explorer,
     "focal_explorer": widgets.focal_explorer,
     "softmax_explorer": widgets.softmax_explorer,
     "box_explorer": widgets.box_explorer,

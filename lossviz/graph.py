@@ -16,9 +16,13 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from .check import RELATIVE_STEP, complex_step
+
+__all__ = ["complex_partial", "draw_graph", "layer_gradient_norms"]
+
 # Complex step: Im f(x + ih) / h = f'(x) + O(h**2) with no subtraction, hence no
 # cancellation; any tiny h gives the derivative to machine precision.
-COMPLEX_STEP = 1e-20
+COMPLEX_STEP = RELATIVE_STEP["complex"]
 
 
 def complex_partial(f: Callable[..., Any], wrt: str) -> Callable[..., np.ndarray]:
@@ -32,12 +36,8 @@ def complex_partial(f: Callable[..., Any], wrt: str) -> Callable[..., np.ndarray
     def partial(**variables: Any) -> np.ndarray:
         if wrt not in variables:
             raise ValueError(f"wrt={wrt!r} is not one of the variables {sorted(variables)}")
-        shifted = dict(variables)
-        shifted[wrt] = np.asarray(variables[wrt], dtype=np.float64) + 1j * COMPLEX_STEP
-        value = f(**shifted)
-        if not np.iscomplexobj(value):
-            raise TypeError("f returned a real number for a complex input: it is not complex-safe")
-        return np.imag(value) / COMPLEX_STEP
+        point = np.asarray(variables[wrt], dtype=np.float64) + 1j * COMPLEX_STEP
+        return complex_step(lambda z: f(**{**variables, wrt: z}), point, COMPLEX_STEP)
 
     partial.__name__ = f"d{getattr(f, '__name__', 'f')}_d{wrt}"
     return partial

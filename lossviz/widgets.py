@@ -28,6 +28,7 @@ from typing import Any, Callable, Mapping
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.patches import Polygon
 from matplotlib.transforms import blended_transform_factory
 
 from . import activations, data, losses, plot, views
@@ -49,6 +50,7 @@ __all__ = [
     "activation_explorer",
     "descent_explorer",
     "outlier_explorer",
+    "hinge_margin_explorer",
     "focal_explorer",
     "softmax_explorer",
     "box_explorer",
@@ -126,6 +128,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "function": ("function f", "whose derivative is estimated"),
     "x0": ("point x₀", "where the derivative is estimated"),
     "h": ("step h", "the finite-difference step"),
+    "angle": ("direction of w (°)", "the angle of the weight vector w; the boundary is at right angles to it"),
+    "bias": ("bias b", "moves the boundary w·x + b = 0 along w"),
+    "norm": ("length |w|", "the margin lines w·x + b = ±1 lie 1/|w| from the boundary"),
 }
 
 
@@ -557,6 +562,131 @@ def outlier_explorer(*, outlier_x: float = 0.9, outlier_y: float = 10.0, delta: 
         "delta": slider("delta", delta, 0.1, 3.0, **_words("delta")),
     }
     return Explorer(_outlier_scene, lambda values: controls, title="outlier explorer")
+
+
+# --------------------------------------------------------------------------- the margin of a linear classifier
+
+
+def margin_points() -> tuple[np.ndarray, np.ndarray]:
+    """The hinge margin explorer's 40 points ``(40, 2)`` and labels ``(40,)`` in {+1, -1}.
+
+    ``lossviz.data.blobs`` around (2, 0) (label +1) and (-2, 0) (label -1), overlapping a
+    little: the boundary x1 = 0 misclassifies 2 of them and has 4 more inside its margin.
+
+    Examples
+    --------
+    >>> points, labels = margin_points()
+    >>> points.shape, sorted(set(labels.tolist()))
+    ((40, 2), [-1.0, 1.0])
+    """
+    points, classes = data.blobs(40, centers=2, spread=1.1, seed=1)
+    return points, 1.0 - 2.0 * classes
+
+
+def _strip(normal: np.ndarray, offset: float, half_width: float, reach: float = 50.0) -> np.ndarray:
+    """Corners of the band ``|normal . x + offset| <= half_width`` (normal of length 1), ``reach`` long."""
+    along = np.array([-normal[1], normal[0]])
+    centre = -offset * normal
+    return np.array([centre + side * half_width * normal + end * reach * along for side, end in ((-1, -1), (-1, 1), (1, 1), (1, -1))])
+
+
+def _hinge_margin_scene() -> Scene:
+    fig, (plane_ax, loss_ax) = figure(2)
+    points, labels = margin_points()
+    hinge, logistic = losses.REGISTRY["hinge"], losses.REGISTRY["soft_margin_loss"]
+    colors = np.where(labels > 0, plot.PALETTE[1], plot.PALETTE[0])
+    for label, name in ((1.0, "class +1"), (-1.0, "class -1")):
+        chosen = labels == label
+        plane_ax.scatter(*points[chosen].T, s=18, color=colors[chosen][0], zorder=3, label=name)
+    band = plane_ax.add_patch(Polygon(np.zeros((4, 2)), closed=True, color=plot.FLAT_COLOR, alpha=0.15, lw=0, label="margin band"))
+    (boundary,) = plane_ax.plot([], [], color="black", lw=1.5, label="boundary")
+    (edge_plus,) = plane_ax.plot([], [], "--", color="black", lw=1, label="margin lines")
+    (edge_minus,) = plane_ax.plot([], [], "--", color="black", lw=1)
+    rings = plane_ax.scatter([], [], s=70, facecolors="none", edgecolors=plot.GRAD_COLOR, lw=1.2, zorder=4, label="hinge loss > 0")
+    plane_ax.set(xlim=(-4.5, 4.5), ylim=(-3.5, 3.5), xlabel="$x_1$", ylabel="$x_2$", aspect="equal", title="points, boundary and margin")
+
+    grid = np.linspace(-4.0, 4.0, 161)
+    loss_ax.plot(grid, hinge(grid, np.ones_like(grid), reduction="none"), color=plot.LOSS_COLOR, label="hinge")
+    loss_ax.plot(grid, logistic(grid, np.ones_like(grid), reduction="none"), "--", color=plot.FLAT_COLOR, label="logistic")
+    loss_ax.axvline(1.0, color="black", ls=":", lw=1)
+    dots = loss_ax.scatter([], [], s=16, zorder=3, edgecolors="black", linewidths=0.4)
+    loss_ax.set(xlim=(-4.0, 4.0), ylim=(-0.3, 5.0), xlabel="signed margin y (w.x + b)", ylabel="loss", title="each point on the hinge")
+    fig.legend(
+        handles=[*plane_ax.collections[:2], boundary, edge_plus, band, rings, *loss_ax.lines[:2]],
+        loc="lower left", bbox_to_anchor=(READOUT_X, 0.02), fontsize=7, frameon=False, borderaxespad=0.0,
+    )
+    numbers = readout(fig)
+
+    def draw(angle: float, bias: float, norm: float) -> None:
+        normal = np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])
+        w = norm * normal
+        signed = labels * (points @ w + bias)  # y f(x): >= 1 beyond the margin on the right side
+        per_point = hinge(signed, np.ones_like(signed), reduction="none")
+        band.set_xy(_strip(normal, bias / norm, 1.0 / norm))
+        for line, level in ((boundary, 0.0), (edge_plus, 1.0), (edge_minus, -1.0)):
+            ends = _strip(normal, (bias - level) / norm, 0.0)[:2]
+            line.set_data(ends[:, 0], ends[:, 1])
+        rings.set_offsets(points[per_point > 0].reshape(-1, 2))
+        dots.set_offsets(np.column_stack([np.clip(signed, -4.0, 4.0), np.minimum(per_point, 5.0)]))
+        dots.set_facecolors(colors)
+        numbers.set_text(
+            "\n".join([
+                f"|w|           {_readable(norm)}",
+                f"margin 1/|w|  {_readable(1.0 / norm)}",
+                "",
+                f"wrong side    {int(np.sum(signed < 0))}",
+                f"in the margin {int(np.sum((signed >= 0) & (signed < 1)))}",
+                "",
+                "mean loss",
+                f"  hinge       {float(np.mean(per_point)):.3f}",
+                f"  logistic    {float(logistic(signed, np.ones_like(signed))):.3f}",
+            ])
+        )
+
+    return Scene(fig, draw, lambda: [band, boundary, edge_plus, edge_minus, rings, dots, numbers])
+
+
+def hinge_margin_explorer(*, angle: float = 30.0, bias: float = 0.5, norm: float = 1.0) -> Explorer:
+    """A linear classifier w.x + b on 40 labelled points: its boundary, its margin band and each point's hinge loss.
+
+    The margin lines w.x + b = +1 and -1 lie 1/|w| from the boundary; a point costs hinge
+    loss exactly when it lies inside its side's margin or on the wrong side (ringed). The
+    right panel puts every point on the hinge curve at its signed margin y (w.x + b),
+    with the logistic loss (``soft_margin_loss``) for comparison.
+
+    Parameters
+    ----------
+    angle : float, default 30
+        The direction of w in degrees, in [-180, 180].
+    bias : float, default 0.5
+        b, in [-3, 3].
+    norm : float, default 1
+        The length |w|, in [0.2, 3].
+
+    Returns
+    -------
+    Explorer
+
+    Raises
+    ------
+    ValueError
+        For a value outside its slider's range.
+
+    Examples
+    --------
+    >>> explorer = hinge_margin_explorer(angle=0.0, bias=0.0)
+    >>> explorer.figure.axes[0].lines[1].get_xdata()  # the margin line x1 = +1 when |w| = 1
+    array([1., 1.])
+    >>> explorer.update(norm=2.0)  # twice as long a w: the margin halves
+    >>> explorer.figure.axes[0].lines[1].get_xdata()
+    array([0.5, 0.5])
+    """
+    controls = {
+        "angle": slider("angle", angle, -180.0, 180.0, **_words("angle")),
+        "bias": slider("bias", bias, -3.0, 3.0, **_words("bias")),
+        "norm": slider("norm", norm, 0.2, 3.0, **_words("norm")),
+    }
+    return Explorer(_hinge_margin_scene, lambda values: controls, title="hinge margin explorer")
 
 
 # --------------------------------------------------------------------------- focal loss

@@ -1,7 +1,8 @@
 """lossviz.check: numeric derivatives, gradcheck and its report, torchcheck,
 check_derivation, fd_error, assert_close and argument errors.
 
-Expected derivatives are written out by hand here, never taken from lossviz."""
+Expected derivatives are written out by hand here, never taken from lossviz. What
+gradcheck refuses to vouch for, its cost and its fast mode have their own test modules."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from lossviz.check import (
     RTOL,
     DerivationError,
     GradientCheckError,
+    NotCloseError,
+    TorchMismatchError,
     assert_close,
     check_derivation,
     fd_error,
@@ -34,8 +37,10 @@ SCALAR_FUNCTIONS = {
     "sin": (np.sin, np.cos, (-3.0, 3.0)),
     "log": (np.log, lambda x: 1 / x, (0.1, 10.0)),
     "exp(sin(x))": (lambda x: np.exp(np.sin(x)), lambda x: np.cos(x) * np.exp(np.sin(x)), (-3.0, 3.0)),
+    # log1p: log(1 + x**2) rounds 1 + x**2 and keeps ~1e-6 of itself at x = 1e-5, which
+    # gradcheck rightly cannot judge to 1e-4 (that case has its own tests)
     "log(1 + x^2) * sin(x)": (
-        lambda x: np.log(1 + x**2) * np.sin(x),
+        lambda x: np.log1p(x**2) * np.sin(x),
         lambda x: 2 * x / (1 + x**2) * np.sin(x) + np.log(1 + x**2) * np.cos(x),
         (-3.0, 3.0),
     ),
@@ -104,7 +109,8 @@ def test_numeric_grad_keeps_shape_and_counts_evaluations():
         return np.sum(v**2)
 
     x = np.arange(6.0).reshape(2, 3) + 1
-    for method, cost in (("central", 2 * 6 + 1), ("forward", 6 + 1), ("complex", 6)):
+    # f(x) twice (it must agree with itself), then one or two evaluations per entry
+    for method, cost in (("central", 2 * 6 + 2), ("forward", 6 + 2), ("complex", 6)):
         calls.clear()
         result = numeric_grad(f, x, method=method)
         assert result.shape == (2, 3) and len(calls) == cost
@@ -301,8 +307,44 @@ def test_torchcheck_fails_a_wrong_value():
 
 
 def test_torchcheck_fails_a_wrong_gradient():
-    with pytest.raises(AssertionError, match="d/dinput differs from torch autograd"):
+    with pytest.raises(TorchMismatchError, match="d/dinput differs from torch autograd"):
         torchcheck(_softplus_pair(grad_factor=1.0001), INPUT)
+
+
+def _doubling(target_grad=0.0):
+    """2 * input, with a ``target`` that it (and its torch twin) ignores: torch's autograd
+    returns no gradient at all for target, which means 0."""
+
+    def doubling(input, target):
+        return 2.0 * np.asarray(input, dtype=np.float64)
+
+    function = Function(doubling, formula="2x", torch=None, wrt=("input", "target"))
+
+    @function.gradient
+    def doubling_grad(input, target, *, grad_output=None):
+        grad_output = np.ones(np.shape(input)) if grad_output is None else np.asarray(grad_output)
+        return 2.0 * grad_output, np.full(np.shape(target), target_grad)
+
+    return function
+
+
+def _torch_doubling(input, target):
+    return 2.0 * input
+
+
+def test_torchcheck_takes_no_gradient_from_torch_as_zero():
+    report = torchcheck(_doubling(), INPUT, np.ones_like(INPUT), torch_function=_torch_doubling)
+    assert report.grad_errors == {"input": 0.0, "target": 0.0}
+    with pytest.raises(TorchMismatchError, match="d/dtarget differs from torch autograd"):
+        torchcheck(_doubling(target_grad=1e-3), INPUT, np.ones_like(INPUT), torch_function=_torch_doubling)
+
+
+def test_torchcheck_with_rtol_zero_accepts_an_exact_match():
+    # 2 x and 2 g are exact in floating point, in numpy and in torch alike
+    report = torchcheck(_doubling(), INPUT, np.ones_like(INPUT), torch_function=_torch_doubling, rtol=0.0)
+    assert report.value_error == 0.0 and report.grad_errors["input"] == 0.0
+    with pytest.raises(TorchMismatchError, match="value differs from torch"):
+        torchcheck(_doubling(), INPUT, np.ones_like(INPUT), torch_function=lambda input, target: 2.0 * input * (1 + 1e-15), rtol=0.0)
 
 
 # --------------------------------------------------------------------------- derivations
@@ -334,6 +376,16 @@ def test_check_derivation_unlabelled_steps_and_two_variables():
         check_derivation(steps_, variables={"a": (-2, 2), "b": (-2, 2)})
     with pytest.raises(ValueError, match="at least two"):
         check_derivation(steps_[:1], variables={"a": (0, 1), "b": (0, 1)})
+
+
+def test_check_derivation_reports_the_relative_error_against_the_larger_value():
+    # 2e-12 beside 1e-12 pass (the difference is atol) and differ by 1e-12 / 2e-12 = 0.5
+    # relative to the larger; relative to the smaller it would be 1.0.
+    report = check_derivation([lambda x: 2e-12 + 0 * x, lambda x: 1e-12 + 0 * x], variables={"x": (0, 1)}, atol=1e-12)
+    assert report.max_relative_error == pytest.approx(0.5, rel=1e-12)
+    # below atol the relative error is taken against atol: 5e-13 / 1e-12
+    report = check_derivation([lambda x: 0 * x, lambda x: 5e-13 + 0 * x], variables={"x": (0, 1)}, atol=1e-12)
+    assert report.max_relative_error == pytest.approx(0.5, rel=1e-12)
 
 
 # --------------------------------------------------------------------------- fd_error
@@ -383,8 +435,25 @@ def test_assert_close_messages():
         assert_close(np.zeros(3), np.zeros((3, 1)), what="loss")
     with pytest.raises(AssertionError, match=r"wrong at 1 of 3 entries; first at index \(2,\): expected 3, got 3.1"):
         assert_close([1.0, 2.0, 3.1], [1.0, 2.0, 3.0])
-    with pytest.raises(AssertionError, match=r"index \(\): expected 0.5, got nan"):
+    with pytest.raises(AssertionError, match=r"index \(\): expected 0.5, got nan$"):
         assert_close(float("nan"), 0.5)
+
+
+def test_assert_close_shows_the_digits_that_differ_and_the_tolerance():
+    # Values that part at the 12th digit used to print as "expected 0.3678794412, got
+    # 0.3678794412": the digits now go as far as the difference, and the relative error
+    # is shown beside the rtol it exceeds.
+    expected = np.exp(-1.0)
+    with pytest.raises(NotCloseError) as caught:
+        assert_close(expected * (1 + 1e-11), expected, rtol=1e-12, atol=0.0, what="exp(-1)")
+    message = str(caught.value)
+    assert isinstance(caught.value, AssertionError)
+    shown = [float(word.rstrip(":,")) for word in message.split() if word.startswith("0.367")]
+    assert len(shown) == 2 and shown[0] != shown[1]  # both values, told apart
+    assert "relative error 1.0e-11, more than rtol=1e-12 allows" in message
+    # where atol is most of what is allowed (expected ~0), the absolute error is shown
+    with pytest.raises(NotCloseError, match=r"off by 1.0e-09, more than atol=1e-12 \+ rtol=1e-07 x \|expected\| = 1.0e-12 allows"):
+        assert_close(1e-9, 0.0)
 
 
 # --------------------------------------------------------------------------- bad arguments
@@ -409,6 +478,23 @@ def test_bad_arguments():
         gradcheck(f, [1.0, 2.0], [2.0, 4.0, 0.0])
     with pytest.raises(ValueError, match="h must be positive"):
         numeric_grad(f, [1.0, 2.0], h=[1e-5, -1e-5])
+    with pytest.raises(ValueError, match=r"x is empty \(shape \(0,\)\)"):
+        numeric_grad(f, [])
+
+
+@pytest.mark.parametrize("h", [0.0, -0.0, -1e-5, np.nan, np.inf, [1e-5, 0.0]])
+def test_a_step_that_is_not_positive_and_finite_is_refused(h):
+    # numeric_grad(f, x, h=0.0) once gave NaN (0 / 0), and inf a NaN too
+    f = lambda v: np.sum(v**2)  # noqa: E731
+    for check in (lambda: numeric_grad(f, [1.0, 2.0], h=h), lambda: gradcheck(f, [1.0, 2.0], [2.0, 4.0], h=h)):
+        with pytest.raises(ValueError, match="h must be positive and finite"):
+            check()
+
+
+def test_a_step_lost_in_the_rounding_of_x_is_refused():
+    # 1e10 + 1e-8 == 1e10: the difference would be 0 whatever f is
+    with pytest.raises(ValueError, match=r"h is too small for x: x \+ h == x at flat index 1 \(x = 1e\+10, h = 1e-08\)"):
+        numeric_grad(lambda v: np.sum(v**2), [1.0, 1e10], h=1e-8)
 
 
 @pytest.mark.parametrize(

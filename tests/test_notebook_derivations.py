@@ -72,6 +72,21 @@ WRONG_STEPS = {
         '("(mu - E_P[x]) / s^2", lambda mu, s: (mu - mean_P) / s)',
         "step 3 ((mu - E_P[x]) / s^2)",
     ),
+    "12_hinge_margin": (
+        '("-y sigma(-y z)", lambda z, u: -label(u) * sigma(-label(u) * z))',
+        '("-y sigma(-y z)", lambda z, u: -label(u) * sigma(label(u) * z))',
+        "step 3 (-y sigma(-y z))",
+    ),
+    "13_imbalance_focal_dice": (
+        "lambda z, gamma, alpha: -positive_slope(-z, gamma, 1 - alpha))",
+        "lambda z, gamma, alpha: -positive_slope(-z, gamma, alpha))",
+        "step 2 (mirror: minus the positive's slope at -z, with 1 - alpha)",
+    ),
+    "14_box_regression": (
+        "return (u * y2 - c * (y2 - y1)) / c**2",
+        "return (u * y2 - c * (y2 + y1)) / c**2",
+        "step 4 (insert C' = y2, U' = y2 - y1)",
+    ),
     "15_metric_learning": (
         '("d cancels: u1 - v1", lambda u1, u2, v1, v2: u1 - v1)',
         '("d cancels: u1 - v1", lambda u1, u2, v1, v2: v1 - u1)',

@@ -298,6 +298,35 @@ def test_outlier_explorer_fits_by_independent_methods():
     assert (marker.get_xdata()[0], marker.get_ydata()[0]) == (0.3, 11.0)
 
 
+# --------------------------------------------------------------------------- the margin of a linear classifier
+
+
+def test_hinge_margin_explorer_by_hand():
+    explorer = widgets.hinge_margin_explorer()
+    for name, value in (("angle", 0.0), ("bias", 0.0), ("norm", 2.0)):
+        set_and_check_changed(explorer, name, value)
+    points, classes = data.blobs(40, centers=2, spread=1.1, seed=1)
+    y = np.where(classes == 0, 1.0, -1.0)  # the blob at (2, 0) is the +1 class
+    plane_ax, loss_ax = explorer.figure.axes
+    # w = (2, 0), b = 0: the boundary is x1 = 0 and the margin lines x1 = +-1/2.
+    lines = {line.get_label(): line for line in plane_ax.lines}
+    np.testing.assert_allclose(lines["boundary"].get_xdata(), [0.0, 0.0], atol=1e-12)
+    np.testing.assert_allclose(sorted([plane_ax.lines[1].get_xdata()[0], plane_ax.lines[2].get_xdata()[0]]), [-0.5, 0.5])
+    signed = y * 2.0 * points[:, 0]
+    hinge = np.maximum(0.0, 1.0 - signed)
+    rings = next(c for c in plane_ax.collections if c.get_label() == "hinge loss > 0").get_offsets()
+    assert sorted(map(tuple, np.asarray(rings))) == sorted(map(tuple, points[hinge > 0]))
+    np.testing.assert_allclose(loss_ax.collections[-1].get_offsets(), np.column_stack([np.clip(signed, -4, 4), hinge]))
+    text = readout_text(explorer)
+    assert f"wrong side    {np.sum(signed < 0)}" in text and f"in the margin {np.sum((signed >= 0) & (signed < 1))}" in text
+    assert f"hinge       {hinge.mean():.3f}" in text
+    assert f"logistic    {np.mean(np.log1p(np.exp(-signed))):.3f}" in text
+    assert "margin 1/|w|  0.5" in text
+    # A quarter turn: w = (0, 2), b = 1, so the boundary is the horizontal line x2 = -1/2.
+    explorer.update(angle=90.0, bias=1.0)
+    np.testing.assert_allclose(lines["boundary"].get_ydata(), [-0.5, -0.5], atol=1e-12)
+
+
 # --------------------------------------------------------------------------- focal, softmax, boxes, finite differences
 
 
@@ -482,7 +511,7 @@ def test_margin_explorer_legend_and_readout_stay_off_the_axes():
 
 ALL = [widgets.loss_explorer, widgets.activation_explorer, widgets.descent_explorer, widgets.outlier_explorer,
        widgets.focal_explorer, widgets.softmax_explorer, widgets.box_explorer, widgets.margin_explorer,
-       widgets.finite_difference_explorer]
+       widgets.finite_difference_explorer, widgets.hinge_margin_explorer]
 
 
 @pytest.mark.parametrize("make", ALL, ids=lambda make: make.__name__)
@@ -582,6 +611,9 @@ def test_bad_names_and_parameters_are_reported():
         (widgets.margin_explorer, {"spread": "wide"}, TypeError, "spread must be a real number"),
         (widgets.finite_difference_explorer, {"h": 2.0}, ValueError, "h=2 is outside"),
         (widgets.finite_difference_explorer, {"function": "cos"}, ValueError, "function must be one of"),
+        (widgets.hinge_margin_explorer, {"norm": 0.0}, ValueError, r"norm=0 is outside the slider's range \[0.2, 3\]"),
+        (widgets.hinge_margin_explorer, {"angle": 270.0}, ValueError, "angle=270 is outside"),
+        (widgets.hinge_margin_explorer, {"bias": "1"}, TypeError, "bias must be a real number"),
     ],
 )
 def test_constructors_refuse_what_a_slider_refuses(make, kwargs, error, message):
