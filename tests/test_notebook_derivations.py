@@ -95,7 +95,7 @@ WRONG_STEPS = {
     "16_probabilistic_regression": (
         '("e^x - y", lambda x, y: np.exp(x) - y)',
         '("e^x - y", lambda x, y: np.exp(x) + y)',
-        "step 2 (e^x - y)",
+        "step 3 (e^x - y)",
     ),
     # the source posts' own slip: the sigmoid's derivative taken to be the sigmoid
     "17_sigmoid_tanh": (
@@ -117,6 +117,12 @@ WRONG_STEPS = {
         '("p1 - p1 p1", lambda z1, z2, z3: probs(z1, z2, z3)[0] * (1 - probs(z1, z2, z3)[0]))',
         '("p1 - p1 p1", lambda z1, z2, z3: probs(z1, z2, z3)[0] * (1 + probs(z1, z2, z3)[0]))',
         "step 3 (p1 - p1 p1)",
+    ),
+    # a sign slip while collecting the terms in p
+    "21_choosing_a_loss": (
+        '("collect p", lambda p, pi, w: ((pi * w + 1 - pi) * p - pi * w) / (p * (1 - p))),',
+        '("collect p", lambda p, pi, w: ((pi * w + 1 - pi) * p + pi * w) / (p * (1 - p))),',
+        "step 4 (collect p)",
     ),
 }
 
