@@ -132,8 +132,9 @@ def test_the_relative_difference_to_torch_is_relative_to_the_larger_value():
 
 def test_torchcheck_takes_grad_output_as_a_list():
     # torchcheck raises when value or gradient differs; a list is an upstream like an array
-    report = torchcheck(tanh, np.array([-0.5, 0.2, 1.5]), grad_output=[1.0, -2.0, 0.5])
-    assert report.value_error < 1e-15 and report.grad_errors["input"] < 1e-15
+    for upstream in ([1.0, -2.0, 0.5], [1, -2, 3]):  # floats or integers, as an array would be
+        report = torchcheck(tanh, np.array([-0.5, 0.2, 1.5]), grad_output=upstream)
+        assert report.value_error < 1e-15 and report.grad_errors["input"] < 1e-15
 
 
 def test_the_error_curve_at_a_step_of_one_is_the_truncation_error():
