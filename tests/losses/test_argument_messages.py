@@ -38,3 +38,13 @@ def test_one_pair_of_vectors_takes_a_scalar_label_and_says_so():
     a, b = np.array([1.0, 0.0, 2.0]), np.array([0.5, 1.0, -1.0])
     with pytest.raises(ValueError, match=r"target must have shape \(\) \(one label per pair\), got \(2,\)"):
         cosine_embedding_loss(a, b, np.array([1.0, -1.0]))
+
+
+def test_a_scalar_score_is_one_class_and_takes_one_weight():
+    # a 0-d input is one sample with a single class (torch agrees): weight has shape (1,),
+    # and with no rival class the loss is 0
+    from lossviz.losses import multi_margin_loss
+
+    assert multi_margin_loss(np.array(0.7), np.array(0), weight=np.array([2.0])) == 0.0
+    with pytest.raises(ValueError, match=r"weight must have shape \(C,\) = \(1,\)"):
+        multi_margin_loss(np.array(0.7), np.array(0), weight=np.array([2.0, 1.0]))
