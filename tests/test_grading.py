@@ -492,3 +492,26 @@ def test_an_instructor_notebook_that_fails_before_its_exercises_is_reported(tmp_
         "the instructor's notebook itself failed in cell(s) 3 before the first exercise; its tests may fail "
         "for everyone: run `lossviz-course check exercises`"
     ]
+
+
+def test_a_course_under_tmp_is_seen_inside_the_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clone under /tmp (its .venv and lossviz there) must stay visible: the sandbox's own
+    /tmp is mounted first and the course's folders onto it, not hidden under it."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from lossviz.coursework import sandbox
+
+    require_sandbox()
+    with tempfile.TemporaryDirectory(dir="/tmp") as folder:
+        marker = Path(folder) / "course.txt"
+        marker.write_text("the course under /tmp")
+        Path(folder).chmod(0o755)
+        marker.chmod(0o644)
+        paths = sandbox._read_only_paths()
+        monkeypatch.setattr(sandbox, "_read_only_paths", lambda: [*paths, Path(folder)])
+        command = sandbox.bwrap_command([sys.executable, "-s", "-c", f"print(open({str(marker)!r}).read())"], QUICK)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "the course under /tmp"

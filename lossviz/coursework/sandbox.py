@@ -179,9 +179,11 @@ def bwrap_command(argv: list[str], limits: Limits) -> list[str]:
         # unprivileged sandbox mount a new /proc only where no part of /proc is covered.
         *([] if root else ["--unshare-pid"]),
         "--die-with-parent", "--new-session",
+        # /tmp first: a later mount covers an earlier one, and the course's own files may
+        # live under /tmp (a clone there), so they are bound onto the fresh /tmp, not under it
+        "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
         *_bind_args(),
         *(["--ro-bind", "/proc", "/proc"] if root else ["--proc", "/proc"]), "--dev", "/dev",
-        "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
         "--perms", "0700", "--dir", WORKDIR, "--chdir", WORKDIR,
         "--clearenv", *[arg for key, value in _environment().items() for arg in ("--setenv", key, value)],
         "--", *limits.prlimit(), *argv,
@@ -192,8 +194,9 @@ def bwrap_command(argv: list[str], limits: Limits) -> list[str]:
         "bwrap",
         "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
         "--die-with-parent",
+        "--perms", "1777", "--tmpfs", "/tmp",
         *_bind_args(),
-        "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
+        "--proc", "/proc", "--dev", "/dev",
         "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
         "--", "setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--",
     ]
