@@ -67,8 +67,8 @@ def collected(arguments: list[str]) -> list[str]:
 def test_plain_pytest_collects_what_course_test_collects():
     extra = course_pytest_arguments()
     # ./course adds only the parallel schedule; everything else lives in pyproject.toml.
-    assert extra == ["-n", '"$workers"', "--dist", "loadscope"], extra
-    plain, course = collected([]), collected(["-n", "3", "--dist", "loadscope"])
+    assert extra == ["-n", "2", "--dist", "loadscope"], extra
+    plain, course = collected([]), collected(extra)
     assert plain == course
     kinds = {"doctests": "lossviz/", "tests": "tests/", "notebooks": "notebooks/"}
     for kind, prefix in kinds.items():
