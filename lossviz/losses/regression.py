@@ -85,6 +85,10 @@ _PAIR_PARAMETERS = """
 _REDUCTION = """
     reduction : {"mean", "sum", "none"}, default "mean"
         ``"none"``: the per-element losses, ``input``'s shape; else their mean or sum."""
+_WEIGHT = """
+    weight : array_like, optional
+        Per-element weights, ``input``'s shape; a weighted ``"mean"`` divides by
+        ``sum(weight)`` (torch's weighted mean)."""
 _PAIR_RAISES = """
     Raises
     ------
@@ -99,6 +103,7 @@ def _document(function: Any) -> None:
     function.__doc__ = (
         function.__doc__.replace("{pair}", _PAIR_PARAMETERS)
         .replace("{reduction}", _REDUCTION)
+        .replace("{weight}", _WEIGHT)
         .replace("{raises}", _PAIR_RAISES)
     )
 
@@ -117,10 +122,7 @@ def mse_loss(input: Any, target: Any, reduction: str = "mean", weight: Any = Non
     """Mean squared error: ``w_i (x_i - y_i)^2``, reduced.
 
     Parameters
-    ----------{pair}{reduction}
-    weight : array_like, optional
-        Per-element weights, ``input``'s shape; a weighted ``"mean"`` divides by
-        ``sum(weight)`` (torch's weighted mean).
+    ----------{pair}{reduction}{weight}
 
     Returns
     -------
@@ -159,10 +161,7 @@ def l1_loss(input: Any, target: Any, reduction: str = "mean", weight: Any = None
     """Mean absolute error: ``w_i |x_i - y_i|``, reduced.
 
     Parameters
-    ----------{pair}{reduction}
-    weight : array_like, optional
-        Per-element weights, ``input``'s shape; a weighted ``"mean"`` divides by
-        ``sum(weight)`` (torch's weighted mean).
+    ----------{pair}{reduction}{weight}
 
     Returns
     -------
