@@ -64,6 +64,21 @@ def counted(f: Callable) -> Callable:
     return counting
 
 
+def timed(f: Callable) -> Callable:
+    """f, counting its calls in ``.calls`` and the seconds spent inside them in ``.seconds``."""
+
+    def timing(*args: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return f(*args)
+        finally:
+            timing.seconds += time.perf_counter() - start
+            timing.calls += 1
+
+    timing.calls, timing.seconds = 0, 0.0
+    return timing
+
+
 def median_seconds(runs: list[Callable[[], object]], repeats: int) -> list[float]:
     """Median wall time of each run; the runs take turns, so a change in the machine's
     load (it is shared) affects all of them alike."""

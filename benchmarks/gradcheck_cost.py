@@ -4,11 +4,18 @@ next to f).
 
 For each N: the evaluations of f the check made, against the 2N that central differences
 must pay (target: at most 1.5 x 2N for N >= 100; a fixed ~25 more, for f(x) twice and the
-noise measurement, cannot be spread over a smaller N), and the time against the time of
-2N evaluations of f alone (the floor, from the median time of one evaluation; target: at
-most 1.5x for N >= 1000, where f's own cost outweighs the ~2 us a call costs in Python).
-The ratio staying flat as N grows is what "linear in N" means here: the check's own work
-per evaluation is constant (each evaluation of f costs ~N).
+noise measurement, cannot be spread over a smaller N), and the check's time against the
+time of 2N evaluations of f (the floor; target: at most 1.5x for N >= 1000, where f's own
+cost outweighs the ~2 us a call costs in Python). The ratio staying flat as N grows is
+what "linear in N" means here: the check's own work per evaluation is constant (each
+evaluation of f costs ~N).
+
+The floor is measured inside the same run: f is timed at each call the check makes, and
+the floor is 2N times the mean of those calls. This machine is shared, and one call of
+the same f on the same array took 0.6 ms in one minute and 2.3 ms a few minutes later;
+a floor timed separately (before or after) compared the check with another machine.
+Everything outside f (the check's own work, and the timer's ~0.2 us a call) counts
+against the check.
 
 Run ``python -m benchmarks.gradcheck_cost [largest N] [repeats]`` from the repository's
 root (default 100000, 3). Timings are medians of ``repeats`` runs (the largest N runs
@@ -17,42 +24,32 @@ once: it takes minutes).
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 from typing import Callable
 
 import numpy as np
 
-from benchmarks.functions import counted, three_kinds
+from benchmarks.functions import three_kinds, timed
 from lossviz.check import gradcheck
 
 TARGET_EVALUATIONS = 1.5  # x 2N, for N >= 100
 TARGET_TIME = 1.5  # x the time of 2N evaluations of f, for N >= 1000
 
 
-def one_evaluation(f: Callable, x: np.ndarray, calls: int = 51) -> float:
-    """Median time of one evaluation of f at x (on a read-only copy, as gradcheck calls it)."""
-    view = x.copy()
-    view.flags.writeable = False
-    times = []
-    for _ in range(calls):
-        start = time.perf_counter()
-        f(view)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def measure(f: Callable, x: np.ndarray, grad: Callable, repeats: int) -> tuple[int, float, float]:
-    """(evaluations, median seconds of gradcheck, seconds of 2N evaluations of f)."""
-    seconds = []
+    """(evaluations, median seconds of gradcheck, its floor: 2N times the mean seconds of
+    one evaluation of f, timed inside that same run), from the run of median time."""
+    runs = []
     for _ in range(repeats):
-        counting = counted(f)
+        timing = timed(f)
         start = time.perf_counter()
-        report = gradcheck(counting, x, grad)
-        seconds.append(time.perf_counter() - start)
-        assert report.passed and report.evaluations == counting.calls
-    return counting.calls, statistics.median(seconds), 2 * x.size * one_evaluation(f, x)
+        report = gradcheck(timing, x, grad)
+        seconds = time.perf_counter() - start
+        assert report.passed and report.evaluations == timing.calls
+        runs.append((seconds, timing.calls, 2 * x.size * timing.seconds / timing.calls))
+    seconds, calls, floor = sorted(runs)[len(runs) // 2]
+    return calls, seconds, floor
 
 
 def main(largest: int = 100_000, repeats: int = 3) -> int:

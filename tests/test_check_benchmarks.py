@@ -50,6 +50,8 @@ def test_the_cost_benchmark_counts_every_evaluation():
     x, f, grad, _ = functions.three_kinds(100)["softplus"]
     evaluations, seconds, floor = gradcheck_cost.measure(f, x, grad, repeats=1)
     assert 2 * 100 <= evaluations <= 1.5 * 2 * 100 and seconds > 0 and floor > 0
+    # the floor is time spent inside f during that same check: never more than the check
+    assert floor <= seconds
 
 
 def test_the_fast_benchmark_hands_torch_the_gradient_it_is_given():
