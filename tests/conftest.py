@@ -1,4 +1,5 @@
-"""Shared fixtures: a counted torch comparison, and hypothesis settings for this machine."""
+"""Shared fixtures: a counted torch comparison, hypothesis settings for this machine, and
+how the test workers share the notebooks."""
 
 from __future__ import annotations
 
@@ -37,6 +38,35 @@ def matches_torch():
         return report
 
     return compare
+
+
+# Modules whose tests, parametrized by notebook, cost seconds per notebook (a sandbox
+# grades the whole notebook). xdist's loadscope hands a whole module to one worker
+# (minutes of work, last in its queue: the run's long tail); in these, each notebook is
+# its own unit, and a notebook's tests stay together (they share its grading).
+BY_NOTEBOOK = ("tests/test_coursework_checked.py",)
+
+
+def notebook_scope(nodeid: str, module_scope: str) -> str:
+    """The xdist work unit of a test: ``module::notebook`` in BY_NOTEBOOK's modules
+    (the notebook is the parameter's id), else loadscope's own unit ``module_scope``."""
+    module, _, rest = nodeid.partition("::")
+    if module in BY_NOTEBOOK and rest.endswith("]") and "[" in rest:
+        return f"{module}::{rest[rest.index('[') + 1 : -1]}"
+    return module_scope
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's, absent under -p no:xdist
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if config.getoption("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByNotebook(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return notebook_scope(nodeid, super()._split_scope(nodeid))
+
+    return ByNotebook(config, log)
 
 
 def pytest_configure(config: pytest.Config) -> None:
