@@ -67,6 +67,8 @@ import nbformat
 import numpy as np
 import pytest
 
+from tests.coursework_support import is_answer, is_tests, nbgrader
+
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 MIN_WRONG = 3
 
@@ -117,19 +119,6 @@ class Outcome:
 
 
 # --------------------------------------------------------------------------- cells
-
-
-def nbgrader(cell: Any) -> dict[str, Any]:
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
-def is_answer(cell: Any) -> bool:
-    return cell.cell_type == "code" and bool(nbgrader(cell).get("solution"))
-
-
-def is_tests(cell: Any) -> bool:
-    meta = nbgrader(cell)
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
 def read(stem: str) -> Any:
