@@ -14,9 +14,20 @@ ROOT = Path(__file__).resolve().parent.parent
 # A clone holds only this repository: no folder beside it, no tracker to look numbers up in.
 # The sibling folder's name is put together here, so that this file does not name it itself.
 BESIDE = "/".join(["..", "shared"])
-OUTSIDE = re.compile(
-    re.escape(BESIDE) + "|" + re.escape("/work/" + "shared") + r"|\bshared/(?:DESIGN|COURSE)\.md|\b[Ii]ssue\s*#?\d+"
-)
+OUTSIDE = re.compile(re.escape(BESIDE) + "|" + re.escape("/work/" + "shared") + r"|\b[Ii]ssue\s*#?\d+")
+# A markdown document a file mentions (README.md, docs/grading.md): it must be one of the
+# repository's own, so no text sends a reader to a document a clone does not have.
+DOCUMENT = re.compile(r"[\w./-]*\w\.md\b")
+
+
+def documents_missing(line: str, documents: list[str]) -> list[str]:
+    """The markdown documents ``line`` mentions that are not among ``documents`` (the
+    repository's own, as paths from its root; a mention may give the path or its end)."""
+    def ours(mention: str) -> bool:
+        path = mention.removeprefix("./")
+        return any(document == path or document.endswith("/" + path) for document in documents)
+
+    return [mention for mention in DOCUMENT.findall(line) if not ours(mention)]
 
 
 def tracked_files() -> list[Path]:
@@ -25,16 +36,25 @@ def tracked_files() -> list[Path]:
 
 
 def test_outside_pattern_catches_what_it_should():
-    for text in (f"see {BESIDE}/COURSE.md", "as issue 12 asks", "Issue #3", "shared/DESIGN.md"):
+    for text in (f"see {BESIDE}/notes.txt", "as issue 12 asks", "Issue #3"):
         assert OUTSIDE.search(text), text
     for text in ("an issue with numbers", "tissue 3", "the shared style", "issues"):
         assert not OUTSIDE.search(text), text
+
+
+def test_documents_missing_names_only_documents_the_repository_lacks():
+    documents = ["README.md", "CONTRIBUTING.md", "docs/grading.md"]
+    assert documents_missing("the layout is in NOTES.md and docs/grading.md", documents) == ["NOTES.md"]
+    assert documents_missing("see other/README.md", documents) == ["other/README.md"]
+    assert documents_missing("see grading.md, README.md and ./CONTRIBUTING.md", documents) == []
+    assert documents_missing("a .md file, an md5 sum", documents) == []
 
 
 def test_no_file_refers_to_anything_outside_the_repository():
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
     found = []
+    documents = [str(path.relative_to(ROOT)) for path in tracked_files() if path.suffix == ".md"]
     for path in tracked_files():
         if not path.is_file() or path == Path(__file__).resolve():  # this file names the patterns
             continue
@@ -44,8 +64,8 @@ def test_no_file_refers_to_anything_outside_the_repository():
             continue  # binary
         for number, line in enumerate(text.splitlines(), 1):
             match = OUTSIDE.search(line)
-            if match:
-                found.append(f"{path.relative_to(ROOT)}:{number}: {match.group(0)!r}")
+            for mention in ([match.group(0)] if match else []) + documents_missing(line, documents):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {mention!r}")
     assert not found, "references to things a clone does not have:\n" + "\n".join(found)
 
 
