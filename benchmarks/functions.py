@@ -54,29 +54,18 @@ def three_kinds(n: int) -> dict[str, tuple[np.ndarray, Callable, Callable, Calla
 
 
 def counted(f: Callable) -> Callable:
-    """f, counting its calls in ``.calls``."""
-
-    def counting(*args: Any) -> Any:
-        counting.calls += 1
-        return f(*args)
-
-    counting.calls = 0
-    return counting
-
-
-def timed(f: Callable) -> Callable:
     """f, counting its calls in ``.calls`` and the seconds spent inside them in ``.seconds``."""
 
-    def timing(*args: Any) -> Any:
+    def counting(*args: Any) -> Any:
         start = time.perf_counter()
         try:
             return f(*args)
         finally:
-            timing.seconds += time.perf_counter() - start
-            timing.calls += 1
+            counting.seconds += time.perf_counter() - start
+            counting.calls += 1
 
-    timing.calls, timing.seconds = 0, 0.0
-    return timing
+    counting.calls, counting.seconds = 0, 0.0
+    return counting
 
 
 def median_seconds(runs: list[Callable[[], object]], repeats: int) -> list[float]:

@@ -30,7 +30,7 @@ from typing import Callable
 
 import numpy as np
 
-from benchmarks.functions import three_kinds, timed
+from benchmarks.functions import counted, three_kinds
 from lossviz.check import gradcheck
 
 TARGET_EVALUATIONS = 1.5  # x 2N, for N >= 100
@@ -42,12 +42,12 @@ def measure(f: Callable, x: np.ndarray, grad: Callable, repeats: int) -> tuple[i
     one evaluation of f, timed inside that same run), from the run of median time."""
     runs = []
     for _ in range(repeats):
-        timing = timed(f)
+        counting = counted(f)
         start = time.perf_counter()
-        report = gradcheck(timing, x, grad)
+        report = gradcheck(counting, x, grad)
         seconds = time.perf_counter() - start
-        assert report.passed and report.evaluations == timing.calls
-        runs.append((seconds, timing.calls, 2 * x.size * timing.seconds / timing.calls))
+        assert report.passed and report.evaluations == counting.calls
+        runs.append((seconds, counting.calls, 2 * x.size * counting.seconds / counting.calls))
     seconds, calls, floor = sorted(runs)[len(runs) // 2]
     return calls, seconds, floor
 
