@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import textwrap
 from pathlib import Path
 from typing import Any, Callable
 
@@ -45,6 +46,15 @@ def cells_by_id(notebook: Any, keep: Callable[[Any], bool]) -> dict[str, Any]:
 
 def read(path: Path) -> Any:
     return nbformat.read(path, as_version=4)
+
+
+def code(text: str, **values: Any) -> str:
+    """A cell's source written indented in a test: dedented, one final newline, and each
+    ``<KEY>`` replaced by ``values[KEY]``."""
+    text = textwrap.dedent(text).strip() + "\n"
+    for key, value in values.items():
+        text = text.replace(f"<{key}>", str(value))
+    return text
 
 
 def solutions(notebook: Path) -> dict[str, str]:

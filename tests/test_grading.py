@@ -24,7 +24,7 @@ from lossviz.coursework.runner import AnswerStopped, Session, bind_answers
 from lossviz.coursework.sandbox import Limits
 
 from .coursework_support import (
-    FIXTURE, QUICK, ROOT, WELCOME, Course, cells_by_id, is_answer, is_tests, points, require_sandbox, solutions,
+    FIXTURE, QUICK, ROOT, WELCOME, Course, cells_by_id, code, is_answer, is_tests, points, require_sandbox, solutions,
 )
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
@@ -121,7 +121,7 @@ def session() -> Any:
 
 @pytest.mark.slow
 def test_an_answer_is_called_with_plain_data_and_functions_stay_in_the_grader(session: Session) -> None:
-    session.run_learner_cell("cell 1", textwrap_cell('''
+    session.run_learner_cell("cell 1", code('''
         import numpy as np
         calls = []
         def central(f, x, h):
@@ -159,17 +159,11 @@ def test_an_answer_is_called_with_plain_data_and_functions_stay_in_the_grader(se
         session.call("pair", (object(),), {})
 
 
-def textwrap_cell(source: str) -> str:
-    import textwrap
-
-    return textwrap.dedent(source).strip() + "\n"
-
-
 @pytest.mark.slow
 def test_a_learners_class_is_used_through_stand_ins(session: Session) -> None:
     """An exercise may be a class (a scalar autograd Value): the grader works with
     stand-ins whose every use runs in the sandbox."""
-    session.run_learner_cell("cell 1", textwrap_cell('''
+    session.run_learner_cell("cell 1", code('''
         class Value:
             def __init__(self, data):
                 self.data, self.grad = float(data), 0.0
@@ -232,7 +226,7 @@ def test_a_learners_class_is_used_through_stand_ins(session: Session) -> None:
 def test_objects_cross_only_where_an_exercise_asks_for_a_class(session: Session) -> None:
     """In a notebook whose exercises are functions, an object answer is refused, not
     handed to the tests as a stand-in whose operators the learner's code would decide."""
-    session.run_learner_cell("cell 1", textwrap_cell('''
+    session.run_learner_cell("cell 1", code('''
         class Anything:
             def __eq__(self, other):
                 return True
@@ -278,7 +272,7 @@ def test_the_sandbox_sees_only_the_system_python_and_lossviz(session: Session, t
     monkeypatch.setenv("LOSSVIZ_INSTRUCTOR_SECRET", "s3cret")  # before the sandbox starts (on first use)
     (tmp_path / "course").mkdir()
     (tmp_path / "course" / "gradebook.db").write_text("grades")
-    probe = textwrap_cell(f'''
+    probe = code(f'''
         import os, socket, resource
         def exists(path):
             return os.path.exists(path)

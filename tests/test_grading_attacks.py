@@ -25,7 +25,6 @@ import re
 import socket
 import sqlite3
 import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,9 @@ import pytest
 import lossviz
 from lossviz.coursework import course as cw
 
-from .coursework_support import FIXTURE, ROOT, Course, cells_by_id, hidden_lines, is_tests, points, require_sandbox, solutions
+from .coursework_support import (
+    FIXTURE, ROOT, Course, cells_by_id, code, hidden_lines, is_tests, points, require_sandbox, solutions,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
 
@@ -48,13 +49,6 @@ WRONG = {
     "fx-square-grad": "def square_grad(x):\n    return -np.asarray(x, dtype=float)\n",
     "fx-cube": "def cube(x):\n    return 0 * np.asarray(x, dtype=float)\n",
 }
-
-
-def code(text: str, **values: Any) -> str:
-    text = textwrap.dedent(text).strip() + "\n"
-    for key, value in values.items():
-        text = text.replace(f"<{key}>", str(value))
-    return text
 
 
 def attacks(course_root: Path, outside: Path, port: int) -> dict[str, dict[str, str]]:
